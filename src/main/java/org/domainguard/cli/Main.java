@@ -1,0 +1,152 @@
+package org.domainguard.cli;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.domainguard.app.DaemonVerticle;
+import org.domainguard.config.AppConfig;
+import org.domainguard.config.ConfigException;
+import org.domainguard.config.ConfigLoader;
+import org.domainguard.db.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one entry point: {@code java -jar domain-guard.jar COMMAND [options]}. */
+public final class Main {
+  static final int OK = 0;
+  static final int RUNTIME_FAILURE = 1;
+  static final int BAD_USAGE = 2;
+  static final Path DEFAULT_CONFIG = Path.of("conf/config.yaml");
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  static final String USAGE = """
+      usage: java -jar target/domain-guard.jar COMMAND [options]
+
+      commands:
+        run [--config FILE]          the daemon (default config conf/config.yaml)
+        demo [--once]                embedded PostgreSQL + simulator + demo data; one sweep, then serve
+        simulate [--port N]          the built-in status-API simulator alone
+        check DOMAIN [--config FILE] one check through the configured provider, printed; changes nothing
+        migrate [--config FILE]      apply database migrations and exit
+        --help                       this text
+
+      exit codes: 0 success, 2 bad usage or configuration, 1 runtime failure
+      """;
+
+  private final Map<String, String> env;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  Main(Map<String, String> env, PrintStream out, PrintStream err) {
+    this.env = env;
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new Main(System.getenv(), System.out, System.err).execute(args));
+  }
+
+  int execute(String[] args) {
+    try {
+      CommandLine cmd = CommandLine.parse(args);
+      return switch (cmd.command()) {
+        case "--help", "-h", "help" -> {
+          out.print(USAGE);
+          yield OK;
+        }
+        case "run" -> run(cmd);
+        case "migrate" -> migrate(cmd);
+        default -> throw new UsageException("unknown command '" + cmd.command() + "' (see --help)");
+      };
+    } catch (UsageException | ConfigException e) {
+      err.println("domain-guard: " + e.getMessage());
+      return BAD_USAGE;
+    } catch (RuntimeException e) {
+      log.error("domain-guard failed", e);
+      err.println("domain-guard: " + Failures.describe(e));
+      return RUNTIME_FAILURE;
+    }
+  }
+
+  private AppConfig loadConfig(Vertx vertx, CommandLine cmd) {
+    String file = cmd.option("--config", null);
+    Path path = file == null ? DEFAULT_CONFIG : Path.of(file);
+    return await(ConfigLoader.load(vertx, path, file != null, env));
+  }
+
+  private int migrate(CommandLine cmd) {
+    cmd.allow(Set.of("--config"), 0, 0);
+    Vertx vertx = Vertx.vertx();
+    try {
+      AppConfig config = loadConfig(vertx, cmd);
+      Database db = await(Database.open(vertx, config.db()));
+      await(db.close());
+      out.println("migrations applied to " + db.target());
+      return OK;
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  private int run(CommandLine cmd) {
+    cmd.allow(Set.of("--config"), 0, 0);
+    Vertx vertx = Vertx.vertx();
+    AppConfig config;
+    try {
+      config = loadConfig(vertx, cmd);
+      await(vertx.deployVerticle(new DaemonVerticle(config)));
+    } catch (RuntimeException e) {
+      await(vertx.close());
+      throw e;
+    }
+    log.info("domain-guard running provider={} httpPort={}", config.provider().name(), config.http().port());
+    return serveUntilTerminated(vertx);
+  }
+
+  /**
+   * Blocks until SIGTERM or SIGINT, then closes Vert.x (undeploying everything, stopping embedded
+   * PostgreSQL) within a bound. Handling the signals ourselves lets a clean shutdown exit 0.
+   */
+  static int serveUntilTerminated(Vertx vertx) {
+    CountDownLatch signalled = new CountDownLatch(1);
+    for (String name : new String[] {"TERM", "INT"}) {
+      sun.misc.Signal.handle(new sun.misc.Signal(name), s -> signalled.countDown());
+    }
+    try {
+      signalled.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.info("shutting down");
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      log.info("shutdown complete");
+      return OK;
+    } catch (Exception e) {
+      log.error("shutdown did not complete cleanly", e);
+      return RUNTIME_FAILURE;
+    }
+  }
+
+  /** Waits for a future from the main thread (never an event loop), unwrapping its failure. */
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

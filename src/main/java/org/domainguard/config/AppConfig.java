@@ -1,0 +1,227 @@
+package org.domainguard.config;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/** The whole daemon configuration, typed and validated once at start-up. */
+public record AppConfig(
+    Db db,
+    Provider provider,
+    Schedule schedule,
+    Policy policy,
+    Writer writer,
+    Guard guard,
+    Http http) {
+
+  public record Db(String url, String schema, int poolSize, Path embeddedDataDir) {
+    public boolean embedded() {
+      return url.isEmpty();
+    }
+  }
+
+  public record Provider(
+      String name,
+      double ratePerSecond,
+      int burst,
+      int maxInFlight,
+      Duration connectTimeout,
+      Duration responseTimeout,
+      int retries,
+      Duration retryBackoff,
+      Duration defaultRetryAfter,
+      String fastlyBaseUrl,
+      Secret fastlyApiKey,
+      String domainrBaseUrl,
+      Secret domainrClientId,
+      Simulator simulator) {}
+
+  /** Fault and latency knobs of the built-in simulator; rates are fractions of requests (0 to 1). */
+  public record Simulator(
+      int port,
+      Duration latency,
+      double errorRate,
+      double rateLimitRate,
+      double timeoutRate,
+      double malformedRate,
+      int retryAfterSeconds,
+      long seed) {}
+
+  public record Schedule(
+      Duration active,
+      Duration grace,
+      Duration critical,
+      Duration retry,
+      Duration retryMax,
+      Duration discoveryInterval,
+      Duration sweepInterval,
+      Duration lease) {}
+
+  public record Policy(boolean strict) {}
+
+  public record Writer(int batchSize, Duration maxDelay) {}
+
+  public record Guard(int maxChanges, double maxChangeRatio) {}
+
+  public record Http(String host, int port, Admin admin) {}
+
+  public enum Role {
+    VIEWER,
+    OPERATOR
+  }
+
+  /** An admin bearer token, kept only as its SHA-256 digest. */
+  public record AdminToken(String name, byte[] sha256, Role role) {}
+
+  public record Admin(List<AdminToken> tokens, boolean insecure) {}
+
+  public static final Set<String> PROVIDERS = Set.of("fastly", "domainr", "simulator");
+
+  /** Builds and validates the configuration from the merged YAML + environment tree. */
+  public static AppConfig from(JsonObject tree) {
+    ConfigReader r = new ConfigReader(tree);
+    return new AppConfig(db(r), provider(r), schedule(r), policy(r), writer(r), guard(r), http(r));
+  }
+
+  private static Db db(ConfigReader r) {
+    String url = r.string("db.url", "");
+    if (!url.isEmpty()) {
+      validateDbUrl(url);
+    }
+    String schema = r.string("db.schema", "public");
+    if (!schema.matches("[a-z_][a-z0-9_]{0,62}")) {
+      throw new ConfigException("db.schema", "must be a lower-case SQL identifier, got '" + schema + "'");
+    }
+    return new Db(url, schema, r.integer("db.pool-size", 8, 1, 200), Path.of(r.string("db.embedded-data-dir", "data/pg")));
+  }
+
+  private static void validateDbUrl(String url) {
+    try {
+      URI uri = new URI(url);
+      if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
+        throw new ConfigException("db.url", "expected postgresql://user:pass@host:port/db");
+      }
+      if (uri.getHost() == null) {
+        throw new ConfigException("db.url", "has no host");
+      }
+    } catch (java.net.URISyntaxException e) {
+      // The URL may carry a password: name the key only.
+      throw new ConfigException("db.url", "is not a valid URL");
+    }
+  }
+
+  private static Provider provider(ConfigReader r) {
+    String name = r.oneOf("provider.name", "simulator", PROVIDERS);
+    Secret fastlyKey = Secret.of(r.string("provider.fastly.api-key", ""));
+    Secret domainrClient = Secret.of(r.string("provider.domainr.client-id", ""));
+    if (name.equals("fastly") && fastlyKey.isEmpty()) {
+      throw new ConfigException("provider.fastly.api-key", "is required when provider.name is fastly (DOMAINGUARD_FASTLY_API_KEY)");
+    }
+    if (name.equals("domainr") && domainrClient.isEmpty()) {
+      throw new ConfigException("provider.domainr.client-id", "is required when provider.name is domainr");
+    }
+    return new Provider(
+        name,
+        r.decimal("provider.rate-per-second", 20, 0.001, 1_000_000),
+        r.integer("provider.burst", 20, 1, 1_000_000),
+        r.integer("provider.max-in-flight", 32, 1, 10_000),
+        r.duration("provider.connect-timeout", "5s"),
+        r.duration("provider.response-timeout", "10s"),
+        r.integer("provider.retries", 2, 0, 10),
+        r.duration("provider.retry-backoff", "500ms"),
+        r.duration("provider.default-retry-after", "30s"),
+        httpUrl(r, "provider.fastly.base-url", "https://api.fastly.com"),
+        fastlyKey,
+        httpUrl(r, "provider.domainr.base-url", "https://api.domainr.com"),
+        domainrClient,
+        new Simulator(
+            r.integer("provider.simulator.port", 0, 0, 65535),
+            r.duration("provider.simulator.latency", "0ms"),
+            r.decimal("provider.simulator.error-rate", 0, 0, 1),
+            r.decimal("provider.simulator.rate-limit-rate", 0, 0, 1),
+            r.decimal("provider.simulator.timeout-rate", 0, 0, 1),
+            r.decimal("provider.simulator.malformed-rate", 0, 0, 1),
+            r.integer("provider.simulator.retry-after-seconds", 1, 0, 3600),
+            r.integer("provider.simulator.seed", 42, 0, Integer.MAX_VALUE)));
+  }
+
+  private static String httpUrl(ConfigReader r, String key, String fallback) {
+    String url = r.string(key, fallback);
+    try {
+      URI uri = new URI(url);
+      if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new ConfigException(key, "expected an http:// or https:// URL, got '" + url + "'");
+      }
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException(key, "is not a valid URL: '" + url + "'");
+    }
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  private static Schedule schedule(ConfigReader r) {
+    Duration retry = r.duration("schedule.retry", "1h");
+    Duration retryMax = r.duration("schedule.retry-max", "7d");
+    if (retryMax.compareTo(retry) < 0) {
+      throw new ConfigException("schedule.retry-max", "must not be shorter than schedule.retry");
+    }
+    return new Schedule(
+        r.duration("schedule.active", "30d"),
+        r.duration("schedule.grace", "1d"),
+        r.duration("schedule.critical", "1d"),
+        retry,
+        retryMax,
+        r.duration("schedule.discovery-interval", "60s"),
+        r.duration("schedule.sweep-interval", "60s"),
+        r.duration("schedule.lease", "5m"));
+  }
+
+  private static Policy policy(ConfigReader r) {
+    return new Policy(r.oneOf("policy.mode", "standard", Set.of("standard", "strict")).equals("strict"));
+  }
+
+  private static Writer writer(ConfigReader r) {
+    return new Writer(r.integer("writer.batch-size", 500, 1, 10_000), r.duration("writer.max-delay", "200ms"));
+  }
+
+  private static Guard guard(ConfigReader r) {
+    return new Guard(r.integer("guard.max-changes", 50, 0, Integer.MAX_VALUE), r.decimal("guard.max-change-ratio", 0.02, 0, 1));
+  }
+
+  private static Http http(ConfigReader r) {
+    List<AdminToken> tokens = new ArrayList<>();
+    String single = r.string("http.admin.token", "");
+    if (!single.isEmpty()) {
+      tokens.add(new AdminToken("admin", Tokens.sha256(single), Role.OPERATOR));
+    }
+    var list = r.array("http.admin.tokens");
+    for (int i = 0; i < list.size(); i++) {
+      tokens.add(adminToken(list.getValue(i), "http.admin.tokens[" + i + "]"));
+    }
+    return new Http(
+        r.string("http.host", "0.0.0.0"),
+        r.integer("http.port", 8080, 0, 65535),
+        new Admin(List.copyOf(tokens), r.bool("http.admin.insecure", false)));
+  }
+
+  private static AdminToken adminToken(Object entry, String key) {
+    if (!(entry instanceof JsonObject obj)) {
+      throw new ConfigException(key, "expected {name, sha256, role}");
+    }
+    ConfigReader r = new ConfigReader(obj);
+    String name = r.string("name", "");
+    if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
+      throw new ConfigException(key + ".name", "must be 1-64 letters, digits, '.', '_' or '-'");
+    }
+    String hex = r.string("sha256", "").toLowerCase();
+    if (!hex.matches("[0-9a-f]{64}")) {
+      throw new ConfigException(key + ".sha256", "must be 64 hex digits (sha256sum of the token)");
+    }
+    Role role = Role.valueOf(r.oneOf("role", "", Set.of("viewer", "operator")).toUpperCase());
+    return new AdminToken(name, HexFormat.of().parseHex(hex), role);
+  }
+}

@@ -1,0 +1,105 @@
+package org.domainguard.discovery;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import org.domainguard.db.Sql;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Picks up addresses the host application inserted or changed (queued by triggers, so nothing
+ * rescans the whole table), maps each to its registrable domain and records it as watched or
+ * skipped. Each chunk is one transaction: a crash leaves the chunk queued.
+ */
+public final class DiscoveryService {
+  private static final Logger log = LoggerFactory.getLogger(DiscoveryService.class);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final AddressParser parser = new AddressParser();
+  private final int chunkSize;
+  private Future<Integer> running;
+
+  public DiscoveryService(Vertx vertx, Pool pool, int chunkSize) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.chunkSize = chunkSize;
+  }
+
+  /** Drains the queue; concurrent callers share one run. Completes with the number of addresses handled. */
+  public Future<Integer> discover() {
+    if (running == null) {
+      running = drain(0).eventually(() -> {
+        running = null;
+        return Future.succeededFuture();
+      });
+    }
+    return running;
+  }
+
+  private Future<Integer> drain(int soFar) {
+    return pool.withTransaction(this::discoverChunk)
+        .compose(n -> n < chunkSize ? Future.succeededFuture(soFar + n) : drain(soFar + n))
+        .onSuccess(total -> {
+          if (total > 0 && soFar == 0) {
+            log.info("discovery finished addresses={}", total);
+          }
+        });
+  }
+
+  private Future<Integer> discoverChunk(SqlConnection conn) {
+    return conn.preparedQuery(Sql.TAKE_ADDRESS_CHANGES).execute(Tuple.of(chunkSize))
+        .compose(rows -> rows.size() == 0
+            ? Future.succeededFuture(0)
+            : vertx.executeBlocking(() -> Chunk.parse(parser, rows), false)
+                .compose(chunk -> write(conn, chunk))
+                .map(rows.size()));
+  }
+
+  private Future<Void> write(SqlConnection conn, Chunk chunk) {
+    return conn.preparedQuery(Sql.INSERT_DOMAINS).execute(Tuple.of(chunk.domains.toArray(String[]::new)))
+        .compose(ignored -> conn.preparedQuery(Sql.UPSERT_WATCHED).execute(Tuple.of(
+            chunk.emailIds.toArray(Long[]::new),
+            chunk.normalized.toArray(String[]::new),
+            chunk.domains.toArray(String[]::new),
+            chunk.skipReasons.toArray(String[]::new))))
+        .compose(ignored -> chunk.reverifiedDomains.isEmpty()
+            ? Future.succeededFuture()
+            : conn.preparedQuery(Sql.MAKE_DUE).execute(Tuple.of(chunk.reverifiedDomains.toArray(String[]::new))))
+        .mapEmpty();
+  }
+
+  /** Parsed columns of one chunk, ready to be bound as arrays. Deleted addresses are dropped. */
+  private static final class Chunk {
+    final List<Long> emailIds = new ArrayList<>();
+    final List<String> normalized = new ArrayList<>();
+    final List<String> domains = new ArrayList<>();
+    final List<String> skipReasons = new ArrayList<>();
+    final List<String> reverifiedDomains = new ArrayList<>();
+
+    static Chunk parse(AddressParser parser, RowSet<Row> rows) {
+      Chunk chunk = new Chunk();
+      for (Row row : rows) {
+        if (!row.getBoolean("present")) {
+          continue;
+        }
+        ParsedAddress parsed = parser.parse(row.getString("address"));
+        chunk.emailIds.add(row.getLong("email_id"));
+        chunk.normalized.add(parsed.normalized());
+        chunk.domains.add(parsed.domain());
+        chunk.skipReasons.add(parsed.skipReason());
+        if (parsed.isWatched() && row.getBoolean("reverified")) {
+          chunk.reverifiedDomains.add(parsed.domain());
+        }
+      }
+      return chunk;
+    }
+  }
+}
