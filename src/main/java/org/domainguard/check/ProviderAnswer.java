@@ -1,0 +1,36 @@
+package org.domainguard.check;
+
+import java.time.Duration;
+import java.util.List;
+
+/** What a provider said about one domain: its status tokens, or a typed failure. */
+public sealed interface ProviderAnswer {
+
+  /** A successful lookup: the space-separated status tokens in the provider's order (right-most most important). */
+  record Statuses(List<String> tokens) implements ProviderAnswer {
+    public Statuses {
+      tokens = List.copyOf(tokens);
+    }
+
+    public static Statuses parse(String raw) {
+      return new Statuses(raw == null || raw.isBlank() ? List.of() : List.of(raw.trim().split("\\s+")));
+    }
+
+    public String raw() {
+      return String.join(" ", tokens);
+    }
+  }
+
+  /**
+   * A failed lookup. {@code retryAfter} is set for {@link Outcome#RATE_LIMITED} when the provider
+   * sent a usable Retry-After, otherwise null. {@code detail} is a short human text (HTTP status,
+   * exception class) and never contains credentials.
+   */
+  record Failure(Outcome outcome, String detail, Duration retryAfter) implements ProviderAnswer {
+    public Failure {
+      if (outcome == Outcome.OK) {
+        throw new IllegalArgumentException("a failure cannot have outcome ok");
+      }
+    }
+  }
+}
