@@ -1,0 +1,119 @@
+package org.domainguard.config;
+
+import static org.domainguard.testing.Await.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(30)
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private AppConfig load(Vertx vertx, String yaml, Map<String, String> env) throws IOException {
+    Path file = dir.resolve("config.yaml");
+    Files.writeString(file, yaml);
+    return await(ConfigLoader.load(vertx, file, true, env));
+  }
+
+  private String failure(Vertx vertx, String yaml, Map<String, String> env) {
+    return assertThrows(ConfigException.class, () -> load(vertx, yaml, env)).getMessage();
+  }
+
+  @Test
+  void shippedConfigFileLoadsWithDefaults(Vertx vertx) {
+    AppConfig c = await(ConfigLoader.load(vertx, Path.of("conf/config.yaml"), true, Map.of()));
+    assertTrue(c.db().embedded());
+    assertEquals("public", c.db().schema());
+    assertEquals("simulator", c.provider().name());
+    assertEquals(Duration.ofDays(30), c.schedule().active());
+    assertEquals(Duration.ofHours(1), c.schedule().retry());
+    assertEquals(8080, c.http().port());
+    assertEquals(50, c.guard().maxChanges());
+  }
+
+  @Test
+  void environmentOverridesTheFile(Vertx vertx) throws IOException {
+    AppConfig c = load(vertx, "provider:\n  rate-per-second: 5\nhttp:\n  port: 9000\n", Map.of(
+        "DOMAINGUARD_RATE_PER_SECOND", "123.5",
+        "DOMAINGUARD_RATE_BURST", "7",
+        "DOMAINGUARD_MAX_IN_FLIGHT", "9",
+        "DOMAINGUARD_HTTP_PORT", "9100",
+        "DOMAINGUARD_DB_URL", "postgresql://u:p@db.internal:5433/guard",
+        "DOMAINGUARD_DB_SCHEMA", "guard",
+        "DOMAINGUARD_PROVIDER", "fastly",
+        "DOMAINGUARD_FASTLY_API_KEY", "k-123",
+        "DOMAINGUARD_FASTLY_BASE_URL", "http://127.0.0.1:1234/"));
+    assertEquals(123.5, c.provider().ratePerSecond());
+    assertEquals(7, c.provider().burst());
+    assertEquals(9, c.provider().maxInFlight());
+    assertEquals(9100, c.http().port());
+    assertFalse(c.db().embedded());
+    assertEquals("guard", c.db().schema());
+    assertEquals("fastly", c.provider().name());
+    assertEquals("http://127.0.0.1:1234", c.provider().fastlyBaseUrl());
+    assertEquals("k-123", c.provider().fastlyApiKey().reveal());
+  }
+
+  @Test
+  void adminTokenFromEnvironmentIsAnOperatorKeptAsDigest(Vertx vertx) throws IOException {
+    AppConfig c = load(vertx, "", Map.of("DOMAINGUARD_ADMIN_TOKEN", "s3cret-token"));
+    AppConfig.AdminToken t = c.http().admin().tokens().get(0);
+    assertEquals(AppConfig.Role.OPERATOR, t.role());
+    assertEquals(32, t.sha256().length);
+    assertFalse(c.toString().contains("s3cret-token"), "config dumps never show a token");
+  }
+
+  @Test
+  void secretsNeverAppearInConfigDumps(Vertx vertx) throws IOException {
+    AppConfig c = load(vertx, "", Map.of("DOMAINGUARD_PROVIDER", "fastly", "DOMAINGUARD_FASTLY_API_KEY", "very-secret-key"));
+    assertFalse(c.toString().contains("very-secret-key"));
+    assertTrue(c.toString().contains("(secret)"));
+  }
+
+  @Test
+  void invalidValuesNameTheKey(Vertx vertx) {
+    assertEquals("provider.rate-per-second: expected a number, got 'fast'",
+        failure(vertx, "", Map.of("DOMAINGUARD_RATE_PER_SECOND", "fast")));
+    assertTrue(failure(vertx, "", Map.of("DOMAINGUARD_HTTP_PORT", "70000")).startsWith("http.port: must be between 0 and 65535"));
+    assertTrue(failure(vertx, "", Map.of("DOMAINGUARD_PROVIDER", "whois")).startsWith("provider.name: expected one of"));
+    assertTrue(failure(vertx, "schedule:\n  active: 30 days\n", Map.of()).startsWith("schedule.active: expected a duration"));
+    assertTrue(failure(vertx, "", Map.of("DOMAINGUARD_PROVIDER", "fastly")).startsWith("provider.fastly.api-key: is required"));
+    assertTrue(failure(vertx, "", Map.of("DOMAINGUARD_DB_URL", "mysql://x@y/z")).startsWith("db.url:"));
+    assertTrue(failure(vertx, "db:\n  schema: \"Robert'); DROP\"\n", Map.of()).startsWith("db.schema:"));
+    assertTrue(failure(vertx, "guard:\n  max-change-ratio: 1.5\n", Map.of()).startsWith("guard.max-change-ratio:"));
+    assertTrue(failure(vertx, "http:\n  admin:\n    tokens:\n      - name: a\n        sha256: xyz\n        role: operator\n", Map.of())
+        .startsWith("http.admin.tokens[0].sha256:"));
+  }
+
+  @Test
+  void dbUrlPasswordNeverAppearsInAnError(Vertx vertx) {
+    String message = failure(vertx, "", Map.of("DOMAINGUARD_DB_URL", "postgresql://u:hunter2@[bad"));
+    assertFalse(message.contains("hunter2"), message);
+  }
+
+  @Test
+  void missingExplicitFileIsAConfigError(Vertx vertx) {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> await(ConfigLoader.load(vertx, dir.resolve("nope.yaml"), true, Map.of())));
+    assertTrue(e.getMessage().contains("file not found"));
+  }
+
+  @Test
+  void malformedYamlIsAConfigError(Vertx vertx) {
+    assertTrue(failure(vertx, "db: [unclosed\n", Map.of()).contains("cannot be read as YAML"));
+  }
+}
