@@ -16,11 +16,13 @@ CREATE TABLE domains (
     name             text NOT NULL UNIQUE,
     phase            text,                      -- NULL until the first successful check
     statuses         text,                      -- raw provider status tokens of the last successful check
+    lapse_phase      text,                      -- worst phase seen during the current lapse
     lapse_seen_at    timestamptz,               -- when the current lapse (grace or later) was first seen
+    recheck_requested_at timestamptz,           -- an address was re-verified: check afresh
     last_checked_at  timestamptz,
     last_success_at  timestamptz,
     next_check_at    timestamptz NOT NULL DEFAULT now(),
-    failure_count    integer NOT NULL DEFAULT 0,
+    failure_count    integer NOT NULL DEFAULT 0, -- consecutive checks that could not tell (failed or UNKNOWN)
     last_error       text,
     lease_owner      text,
     lease_expires_at timestamptz,
@@ -69,6 +71,7 @@ CREATE INDEX sweeps_started_idx ON sweeps (started_at DESC);
 -- Every check made, successful or not.
 CREATE TABLE domain_checks (
     id          bigserial PRIMARY KEY,
+    check_key   uuid NOT NULL UNIQUE,           -- makes a replayed batch write nothing twice
     domain_id   bigint NOT NULL REFERENCES domains (id) ON DELETE CASCADE,
     sweep_id    bigint REFERENCES sweeps (id),
     provider    text NOT NULL,
@@ -78,7 +81,7 @@ CREATE TABLE domain_checks (
     error       text,
     started_at  timestamptz NOT NULL,
     finished_at timestamptz NOT NULL,
-    changed     integer NOT NULL DEFAULT 0
+    attempts    integer NOT NULL DEFAULT 1
 );
 CREATE INDEX domain_checks_domain_idx ON domain_checks (domain_id, id DESC);
 
@@ -87,6 +90,7 @@ CREATE TABLE verification_events (
     id           bigserial PRIMARY KEY,
     email_id     bigint NOT NULL,
     address      text,
+    domain_id    bigint REFERENCES domains (id),
     old_verified boolean NOT NULL,
     new_verified boolean NOT NULL,
     reason       text NOT NULL,

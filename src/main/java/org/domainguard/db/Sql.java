@@ -32,8 +32,120 @@ public final class Sql {
       SET normalized = EXCLUDED.normalized, domain_id = EXCLUDED.domain_id,
           skip_reason = EXCLUDED.skip_reason, discovered_at = now()""";
 
-  /** A re-verified address makes its domain due now, so no stale phase acts on it. */
+  /**
+   * A re-verified address makes its domain due now; a check already in flight will reschedule it
+   * for now as well, since its evidence predates the re-verification.
+   */
   public static final String MAKE_DUE = """
-      UPDATE domains SET next_check_at = now()
-      WHERE name = ANY($1::text[]) AND next_check_at > now()""";
+      UPDATE domains SET next_check_at = LEAST(next_check_at, now()), recheck_requested_at = now()
+      WHERE name = ANY($1::text[])""";
+
+  // ---- due domains ----
+
+  private static final String DOMAIN_STATE = "d.id, d.name, d.phase, d.lapse_phase, d.lapse_seen_at, d.failure_count";
+
+  /** Leases a page of due domains: never checked first, then oldest check first. Rows leased elsewhere are skipped. */
+  public static final String CLAIM_DUE = """
+      WITH due AS (
+          SELECT id FROM domains
+          WHERE next_check_at <= $1 AND (lease_expires_at IS NULL OR lease_expires_at < $2)
+          ORDER BY last_checked_at NULLS FIRST, next_check_at, id
+          LIMIT $3
+          FOR UPDATE SKIP LOCKED)
+      UPDATE domains d SET lease_owner = $4, lease_expires_at = $5
+      FROM due WHERE d.id = due.id
+      RETURNING\s""" + DOMAIN_STATE;
+
+  /** Leases one named domain for an immediate check, unless another check holds it. */
+  public static final String CLAIM_ONE = """
+      UPDATE domains d SET lease_owner = $2, lease_expires_at = $4
+      WHERE d.name = $1 AND (d.lease_expires_at IS NULL OR d.lease_expires_at < $3)
+      RETURNING\s""" + DOMAIN_STATE;
+
+  public static final String RELEASE_LEASES = """
+      UPDATE domains SET lease_owner = NULL, lease_expires_at = NULL
+      WHERE lease_owner = $1 AND id = ANY($2::bigint[])""";
+
+  public static final String COUNT_DUE = "SELECT count(*) FROM domains WHERE next_check_at <= $1";
+
+  public static final String MAKE_ALL_DUE = "UPDATE domains SET next_check_at = $1 WHERE next_check_at > $1";
+
+  public static final String DOMAINS_BY_PHASE = "SELECT phase, count(*) FROM domains WHERE phase IS NOT NULL GROUP BY phase";
+
+  // ---- batch writer: one transaction per batch, one statement per table ----
+
+  public static final String INSERT_CHECKS = """
+      INSERT INTO domain_checks (check_key, domain_id, sweep_id, provider, outcome, statuses, phase, error, started_at, finished_at, attempts)
+      SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
+                           $8::text[], $9::timestamptz[], $10::timestamptz[], $11::int[])
+      ON CONFLICT (check_key) DO NOTHING""";
+
+  /** The result's state, next check and lease release; a re-verification during the check brings the next check forward. */
+  public static final String UPDATE_DOMAINS = """
+      UPDATE domains d SET
+          phase = t.phase,
+          statuses = COALESCE(t.statuses, d.statuses),
+          lapse_phase = t.lapse_phase,
+          lapse_seen_at = t.lapse_seen_at,
+          last_checked_at = t.finished_at,
+          last_success_at = CASE WHEN t.ok THEN t.finished_at ELSE d.last_success_at END,
+          next_check_at = CASE WHEN d.recheck_requested_at >= t.started_at THEN t.finished_at ELSE t.next_check_at END,
+          failure_count = t.failure_count,
+          last_error = t.error,
+          lease_owner = NULL,
+          lease_expires_at = NULL
+      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[],
+                  $8::bool[], $9::timestamptz[], $10::int[], $11::text[])
+           AS t(id, phase, statuses, lapse_phase, lapse_seen_at, started_at, finished_at, ok, next_check_at, failure_count, error)
+      WHERE d.id = t.id""";
+
+  /**
+   * Unverifies every verified address on the listed domains that was verified before the cutoff,
+   * and writes one audit row per change, in one statement. Re-running it changes nothing.
+   */
+  public static final String UNVERIFY = """
+      WITH t AS (
+          SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::uuid[], $6::bigint[])
+              AS t(domain_id, reason, phase, cutoff, check_key, sweep_id)),
+      changed AS (
+          UPDATE email_addresses e SET verified = false, unverify_reason = t.reason
+          FROM watched_addresses w, t
+          WHERE w.domain_id = t.domain_id AND e.id = w.email_id AND e.verified
+            AND COALESCE(e.verified_at, '-infinity') < t.cutoff
+          RETURNING e.id, e.address, t.domain_id, t.reason, t.phase, t.check_key, t.sweep_id),
+      events AS (
+          INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, reason, phase, check_id, sweep_id)
+          SELECT ch.id, ch.address, ch.domain_id, true, false, ch.reason, ch.phase, dc.id, ch.sweep_id
+          FROM changed ch LEFT JOIN domain_checks dc ON dc.check_key = ch.check_key
+          RETURNING domain_id, reason)
+      SELECT domain_id, reason, count(*) AS changed FROM events GROUP BY domain_id, reason""";
+
+  public static final String ADD_SWEEP_PROGRESS = """
+      UPDATE sweeps s SET done = s.done + t.done, failed = s.failed + t.failed, changed = s.changed + t.changed, heartbeat_at = now()
+      FROM unnest($1::bigint[], $2::int[], $3::int[], $4::int[]) AS t(id, done, failed, changed)
+      WHERE s.id = t.id""";
+
+  // ---- sweeps ----
+
+  public static final String INSERT_SWEEP = """
+      INSERT INTO sweeps (scope, trigger, state, owner, total, started_at) VALUES ($1, $2, 'running', $3, $4, $5)
+      RETURNING id""";
+
+  public static final String SET_SWEEP_TOTAL = "UPDATE sweeps SET total = $2 WHERE id = $1";
+
+  public static final String FINISH_SWEEP = """
+      UPDATE sweeps SET state = $2, finished_at = $3, error = $4 WHERE id = $1 AND state = 'running'""";
+
+  public static final String HEARTBEAT_SWEEP = "UPDATE sweeps SET heartbeat_at = now() WHERE id = $1";
+
+  /** Sweeps whose daemon stopped without finishing them (crash, kill -9). */
+  public static final String ABANDON_SWEEPS = """
+      UPDATE sweeps SET state = 'failed', finished_at = now(), error = 'abandoned: its daemon stopped'
+      WHERE state = 'running' AND heartbeat_at < now() - $1::interval""";
+
+  public static final String SWEEP_COLUMNS = "id, scope, trigger, state, total, done, failed, changed, started_at, finished_at, error";
+
+  public static final String GET_SWEEP = "SELECT " + SWEEP_COLUMNS + " FROM sweeps WHERE id = $1";
+
+  public static final String RECENT_SWEEPS = "SELECT " + SWEEP_COLUMNS + " FROM sweeps ORDER BY id DESC LIMIT $1";
 }

@@ -1,0 +1,170 @@
+package org.domainguard.apply;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.domainguard.config.AppConfig;
+import org.domainguard.db.Sql;
+import org.domainguard.metrics.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes check results in batches: up to {@code batch-size} records or whatever arrived within
+ * {@code max-delay}, one transaction per batch holding the check history, the domains' new state,
+ * the unverifications with their audit rows, and the sweeps' progress — one statement per table.
+ * Batches are written one at a time, in arrival order. Must be used from one event loop.
+ */
+public final class BatchWriter {
+  private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
+
+  private record Pending(CheckRecord record, Promise<Integer> changed) {}
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final int batchSize;
+  private final long maxDelayMs;
+  private final Metrics metrics;
+  private final ArrayDeque<Pending> buffer = new ArrayDeque<>();
+  private final List<Promise<Void>> waitingForRoom = new ArrayList<>();
+  private boolean writing;
+  private long timer = -1;
+
+  public BatchWriter(Vertx vertx, Pool pool, AppConfig.Writer config, Metrics metrics) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.batchSize = config.batchSize();
+    this.maxDelayMs = Math.max(1, config.maxDelay().toMillis());
+    this.metrics = metrics;
+  }
+
+  /** Queues a record; completes with the number of addresses it unverified once its batch is committed. */
+  public Future<Integer> submit(CheckRecord record) {
+    Promise<Integer> changed = Promise.promise();
+    buffer.add(new Pending(record, changed));
+    if (buffer.size() >= batchSize) {
+      writeNext();
+    } else if (timer < 0 && !writing) {
+      timer = vertx.setTimer(maxDelayMs, id -> {
+        timer = -1;
+        writeNext();
+      });
+    }
+    return changed.future();
+  }
+
+  /** Writes whatever is buffered now instead of waiting for the batch to fill (operator rechecks). */
+  public void flushSoon() {
+    if (!writing) {
+      writeNext();
+    }
+  }
+
+  /** Completes when the buffer has room again: callers producing records wait on it (backpressure). */
+  public Future<Void> room() {
+    if (buffer.size() < 4 * batchSize) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> p = Promise.promise();
+    waitingForRoom.add(p);
+    return p.future();
+  }
+
+  private void writeNext() {
+    if (writing || buffer.isEmpty()) {
+      return;
+    }
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    List<Pending> batch = takeBatch();
+    writing = true;
+    long start = System.nanoTime();
+    List<CheckRecord> records = batch.stream().map(Pending::record).toList();
+    pool.withTransaction(conn -> write(conn, records))
+        .onComplete(ar -> {
+          writing = false;
+          if (ar.succeeded()) {
+            metrics.batchWritten(batch.size(), System.nanoTime() - start);
+            Changes changes = ar.result();
+            changes.byReason().forEach(metrics::unverified);
+            batch.forEach(p -> p.changed().complete(changes.byDomain().getOrDefault(p.record().state().id(), 0)));
+          } else {
+            log.error("batch write failed; its domains stay leased until the lease expires and are checked again rows={}", batch.size(), ar.cause());
+            batch.forEach(p -> p.changed().fail(ar.cause()));
+          }
+          releaseRoom();
+          if (buffer.size() >= batchSize) {
+            writeNext();
+          } else if (!buffer.isEmpty()) {
+            timer = vertx.setTimer(maxDelayMs, id -> {
+              timer = -1;
+              writeNext();
+            });
+          }
+        });
+  }
+
+  /** Up to batchSize records, stopping before a domain already in the batch so each statement sees a domain once. */
+  private List<Pending> takeBatch() {
+    List<Pending> batch = new ArrayList<>(Math.min(batchSize, buffer.size()));
+    Set<Long> domains = new HashSet<>();
+    while (!buffer.isEmpty() && batch.size() < batchSize && domains.add(buffer.peek().record().state().id())) {
+      batch.add(buffer.poll());
+    }
+    return batch;
+  }
+
+  private void releaseRoom() {
+    if (buffer.size() < 2 * batchSize && !waitingForRoom.isEmpty()) {
+      List<Promise<Void>> waiting = new ArrayList<>(waitingForRoom);
+      waitingForRoom.clear();
+      waiting.forEach(Promise::complete);
+    }
+  }
+
+  /** Addresses unverified by one batch, per domain id and per reason. */
+  private record Changes(Map<Long, Integer> byDomain, Map<String, Integer> byReason) {
+    static final Changes NONE = new Changes(Map.of(), Map.of());
+
+    static Changes of(RowSet<Row> rows) {
+      Map<Long, Integer> byDomain = new HashMap<>();
+      Map<String, Integer> byReason = new HashMap<>();
+      for (Row row : rows) {
+        int n = row.getLong("changed").intValue();
+        byDomain.merge(row.getLong("domain_id"), n, Integer::sum);
+        byReason.merge(row.getString("reason"), n, Integer::sum);
+      }
+      return new Changes(byDomain, byReason);
+    }
+  }
+
+  /** The batch's statements in order, inside the caller's transaction. */
+  private Future<Changes> write(SqlConnection conn, List<CheckRecord> batch) {
+    Tuple unverify = BatchColumns.unverifications(batch);
+    return conn.preparedQuery(Sql.INSERT_CHECKS).execute(BatchColumns.checks(batch))
+        .compose(r -> conn.preparedQuery(Sql.UPDATE_DOMAINS).execute(BatchColumns.domains(batch)))
+        .compose(r -> unverify == null
+            ? Future.succeededFuture(Changes.NONE)
+            : conn.preparedQuery(Sql.UNVERIFY).execute(unverify).map(Changes::of))
+        .compose(changes -> {
+          Tuple progress = BatchColumns.sweepProgress(batch, changes.byDomain());
+          return progress == null
+              ? Future.succeededFuture(changes)
+              : conn.preparedQuery(Sql.ADD_SWEEP_PROGRESS).execute(progress).map(changes);
+        });
+  }
+}

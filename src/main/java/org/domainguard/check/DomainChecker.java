@@ -1,0 +1,109 @@
+package org.domainguard.check;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import org.domainguard.config.AppConfig;
+import org.domainguard.metrics.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks one domain through the provider's token bucket. A 429 pauses the bucket for its
+ * Retry-After and the domain waits its turn again; 5xx, timeouts and malformed answers get a few
+ * retries with jittered exponential backoff. The returned future always succeeds: a check that
+ * still failed carries its last {@link ProviderAnswer.Failure}.
+ */
+public final class DomainChecker {
+  private static final Logger log = LoggerFactory.getLogger(DomainChecker.class);
+  /** A provider that keeps answering 429 still gets a bounded number of turns per check. */
+  static final int MAX_RATE_LIMITED_TURNS = 20;
+
+  private final Vertx vertx;
+  private final StatusProvider provider;
+  private final TokenBucket bucket;
+  private final AppConfig.Provider config;
+  private final Metrics metrics;
+  private final Clock clock;
+
+  public DomainChecker(Vertx vertx, StatusProvider provider, TokenBucket bucket, AppConfig.Provider config, Metrics metrics, Clock clock) {
+    this.vertx = vertx;
+    this.provider = provider;
+    this.bucket = bucket;
+    this.config = config;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  public String providerName() {
+    return provider.name();
+  }
+
+  public Future<CheckResult> check(String domain) {
+    Instant started = clock.instant();
+    return attempt(domain, 1, 0).map(a -> new CheckResult(domain, provider.name(), started, clock.instant(), a.answer, a.attempts));
+  }
+
+  private record Attempted(ProviderAnswer answer, int attempts) {}
+
+  private Future<Attempted> attempt(String domain, int attempt, int rateLimitedTurns) {
+    return acquireToken()
+        .compose(v -> call(domain))
+        .compose(answer -> {
+          if (!(answer instanceof ProviderAnswer.Failure failure)) {
+            return Future.succeededFuture(new Attempted(answer, attempt));
+          }
+          if (failure.outcome() == Outcome.RATE_LIMITED) {
+            Duration pause = failure.retryAfter() != null ? failure.retryAfter() : config.defaultRetryAfter();
+            bucket.pause(pause.toNanos());
+            log.debug("rate limited provider={} domain={} pauseMs={}", provider.name(), domain, pause.toMillis());
+            return rateLimitedTurns + 1 < MAX_RATE_LIMITED_TURNS
+                ? attempt(domain, attempt, rateLimitedTurns + 1)
+                : Future.succeededFuture(new Attempted(answer, attempt));
+          }
+          if (attempt > config.retries()) {
+            return Future.succeededFuture(new Attempted(answer, attempt));
+          }
+          return delay(backoff(attempt)).compose(v -> attempt(domain, attempt + 1, rateLimitedTurns));
+        });
+  }
+
+  /** Waits for a token on a timer; if a 429 paused the bucket meanwhile, waits again. */
+  private Future<Void> acquireToken() {
+    long wait = bucket.reserve();
+    if (wait == 0) {
+      metrics.rateLimitWaited(provider.name(), 0);
+      return Future.succeededFuture();
+    }
+    metrics.rateLimitWaited(provider.name(), wait);
+    return delay(Duration.ofNanos(wait)).compose(v -> bucket.isPaused() ? acquireToken() : Future.succeededFuture());
+  }
+
+  private Future<ProviderAnswer> call(String domain) {
+    long start = System.nanoTime();
+    metrics.callStarted();
+    return provider.status(domain)
+        .recover(e -> Future.succeededFuture(new ProviderAnswer.Failure(Outcome.ERROR, e.getClass().getSimpleName(), null)))
+        .onSuccess(answer -> {
+          metrics.callFinished();
+          Outcome outcome = answer instanceof ProviderAnswer.Failure f ? f.outcome() : Outcome.OK;
+          metrics.checkCompleted(provider.name(), outcome, System.nanoTime() - start);
+        });
+  }
+
+  private Duration backoff(int attempt) {
+    long base = config.retryBackoff().toMillis() << Math.min(attempt - 1, 10);
+    return Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
+  }
+
+  private Future<Void> delay(Duration d) {
+    long ms = Math.max(1, (d.toNanos() + 999_999) / 1_000_000);
+    Promise<Void> p = Promise.promise();
+    vertx.setTimer(ms, id -> p.complete());
+    return p.future();
+  }
+}

@@ -1,0 +1,37 @@
+package org.domainguard.check;
+
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Maps Fastly / Domainr status tokens to a lifecycle phase. The table is ordered and the first
+ * matching row wins, so the most telling tokens ({@code deleting}, {@code expiring}) are looked at
+ * before the ones that merely say the name is registered.
+ */
+public final class PhaseClassifier {
+  private static final Set<String> REGISTERED = Set.of("active", "parked", "marketed", "priced", "transferable");
+
+  private record Row(Predicate<Set<String>> when, Phase phase) {}
+
+  private static final List<Row> TABLE = List.of(
+      new Row(t -> t.contains("deleting"), Phase.PENDING_DELETE),
+      new Row(t -> t.contains("expiring"), Phase.REDEMPTION),
+      // Domainr's "inactive" means available for registration (RDAP's means "no nameservers").
+      new Row(t -> t.contains("inactive"), Phase.RELEASED),
+      // Registered but out of DNS: ERRP requires DNS interruption near the end of the renewal window.
+      new Row(t -> registered(t) && t.contains("undelegated"), Phase.GRACE),
+      new Row(PhaseClassifier::registered, Phase.ACTIVE));
+
+  private PhaseClassifier() {}
+
+  private static boolean registered(Set<String> tokens) {
+    return tokens.stream().anyMatch(REGISTERED::contains);
+  }
+
+  /** Unknown, undelegated alone, reserved, claimed, zone, tld and anything unrecognised: {@link Phase#UNKNOWN}. */
+  public static Phase classify(List<String> tokens) {
+    Set<String> set = Set.copyOf(tokens.stream().map(String::toLowerCase).toList());
+    return TABLE.stream().filter(r -> r.when().test(set)).map(Row::phase).findFirst().orElse(Phase.UNKNOWN);
+  }
+}

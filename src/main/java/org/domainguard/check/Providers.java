@@ -1,0 +1,50 @@
+package org.domainguard.check;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import org.domainguard.config.AppConfig;
+import org.domainguard.config.Secret;
+
+/** Builds the shared HTTP client and the configured {@link StatusProvider}. */
+public final class Providers {
+  /** The simulator does not check keys; a non-empty one keeps the request shaped like the real thing. */
+  private static final Secret SIMULATOR_KEY = Secret.of("simulator");
+
+  private Providers() {}
+
+  /**
+   * One keep-alive client for all provider calls. The pool holds about as many connections as
+   * calls may be in flight, with a wait queue of the same bound instead of Vert.x's unbounded
+   * default. Redirects are not followed, so a credential header is never replayed to another host.
+   */
+  public static WebClient webClient(Vertx vertx, AppConfig.Provider cfg) {
+    WebClientOptions options = new WebClientOptions()
+        .setUserAgent("domain-guard")
+        .setKeepAlive(true)
+        .setFollowRedirects(false)
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, cfg.connectTimeout().toMillis()));
+    PoolOptions pool = new PoolOptions()
+        .setHttp1MaxSize(cfg.maxInFlight())
+        .setMaxWaitQueueSize(cfg.maxInFlight());
+    return WebClient.create(vertx, options, pool);
+  }
+
+  /** {@code simulatorBaseUrl} is only read when {@code cfg.name()} is "simulator". */
+  public static StatusProvider create(WebClient client, AppConfig.Provider cfg, String simulatorBaseUrl) {
+    return switch (cfg.name()) {
+      case "fastly" -> new FastlyProvider(client, "fastly", cfg.fastlyBaseUrl(), cfg.fastlyApiKey(), cfg.responseTimeout());
+      case "domainr" -> new DomainrProvider(client, cfg.domainrBaseUrl(), cfg.domainrClientId(), cfg.responseTimeout());
+      case "simulator" -> new FastlyProvider(client, "simulator", requireUrl(simulatorBaseUrl), SIMULATOR_KEY, cfg.responseTimeout());
+      default -> throw new IllegalArgumentException("unknown provider '" + cfg.name() + "'");
+    };
+  }
+
+  private static String requireUrl(String simulatorBaseUrl) {
+    if (simulatorBaseUrl == null || simulatorBaseUrl.isEmpty()) {
+      throw new IllegalArgumentException("provider simulator needs the simulator's base URL");
+    }
+    return simulatorBaseUrl;
+  }
+}

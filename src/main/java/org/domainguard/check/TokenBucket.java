@@ -1,0 +1,55 @@
+package org.domainguard.check;
+
+import java.util.function.LongSupplier;
+
+/**
+ * A token bucket that never blocks: {@link #reserve()} takes a token (possibly one that only
+ * arrives later) and says how many nanoseconds the caller must wait before using it, so the caller
+ * can wait on a timer instead of a thread. {@link #pause} stops refilling until a provider's
+ * Retry-After has passed. In any one-second window at most {@code burst + rate} calls go out.
+ */
+public final class TokenBucket {
+  private final double ratePerNano;
+  private final double burst;
+  private final LongSupplier nanoClock;
+  private double tokens;
+  private long refilledAt;
+
+  public TokenBucket(double ratePerSecond, int burst, LongSupplier nanoClock) {
+    this.ratePerNano = ratePerSecond / 1e9;
+    this.burst = burst;
+    this.nanoClock = nanoClock;
+    this.tokens = burst;
+    this.refilledAt = nanoClock.getAsLong();
+  }
+
+  /** Takes one token and returns how long to wait before using it (0 when one is available now). */
+  public synchronized long reserve() {
+    long now = nanoClock.getAsLong();
+    refill(now);
+    tokens -= 1;
+    long untilRefillStarts = Math.max(0, refilledAt - now);
+    long forDeficit = tokens >= 0 ? 0 : (long) Math.ceil(-tokens / ratePerNano);
+    return untilRefillStarts + forDeficit;
+  }
+
+  /** Whether a pause is in force right now: reserved calls should re-reserve rather than go out. */
+  public synchronized boolean isPaused() {
+    return refilledAt > nanoClock.getAsLong();
+  }
+
+  /** Stops all calls for {@code nanos}: no tokens remain and refilling resumes only afterwards. */
+  public synchronized void pause(long nanos) {
+    long now = nanoClock.getAsLong();
+    refill(now);
+    tokens = Math.min(tokens, 0);
+    refilledAt = Math.max(refilledAt, now + nanos);
+  }
+
+  private void refill(long now) {
+    if (now > refilledAt) {
+      tokens = Math.min(burst, tokens + (now - refilledAt) * ratePerNano);
+      refilledAt = now;
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package org.domainguard.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.domainguard.check.Outcome;
+import org.domainguard.check.Phase;
+
+/**
+ * The domain-guard meters of SPEC §7, with exactly those names and labels. Labels never carry a
+ * domain or an address: cardinality stays fixed whatever the population.
+ */
+public final class Metrics {
+  private final MeterRegistry registry;
+  private final AtomicLong inFlight = new AtomicLong();
+  private final AtomicLong sweepTotal = new AtomicLong();
+  private final AtomicLong sweepDone = new AtomicLong();
+  private final AtomicLong lastSweepSuccess = new AtomicLong();
+  private final AtomicLong heldChanges = new AtomicLong();
+  private final Map<Phase, AtomicLong> domainsByPhase = new EnumMap<>(Phase.class);
+  private final Map<String, Counter> checks = new ConcurrentHashMap<>();
+  private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+  private final Map<String, Timer> limiterWaits = new ConcurrentHashMap<>();
+  private final Map<String, Counter> unverified = new ConcurrentHashMap<>();
+  private final DistributionSummary batchRows;
+  private final Timer batchDuration;
+
+  public Metrics(MeterRegistry registry) {
+    this.registry = registry;
+    Gauge.builder("domainguard_checks_in_flight", inFlight, AtomicLong::get).register(registry);
+    Gauge.builder("domainguard_sweep_domains_total", sweepTotal, AtomicLong::get).register(registry);
+    Gauge.builder("domainguard_sweep_domains_done", sweepDone, AtomicLong::get).register(registry);
+    Gauge.builder("domainguard_sweep_last_success_timestamp_seconds", lastSweepSuccess, AtomicLong::get).register(registry);
+    Gauge.builder("domainguard_guard_held_changes", heldChanges, AtomicLong::get).register(registry);
+    for (Phase phase : Phase.values()) {
+      AtomicLong count = new AtomicLong();
+      domainsByPhase.put(phase, count);
+      Gauge.builder("domainguard_domains", count, AtomicLong::get).tag("phase", phase.name()).register(registry);
+    }
+    batchRows = DistributionSummary.builder("domainguard_db_batch_rows")
+        .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue(10_000.0).register(registry);
+    batchDuration = Timer.builder("domainguard_db_batch_duration_seconds")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void checkCompleted(String provider, Outcome outcome, long nanos) {
+    checks.computeIfAbsent(provider + '|' + outcome.label(), k -> Counter.builder("domainguard_checks_total")
+        .tag("provider", provider).tag("outcome", outcome.label()).register(registry)).increment();
+    durations.computeIfAbsent(provider, p -> Timer.builder("domainguard_check_duration_seconds").tag("provider", p)
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+        .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void rateLimitWaited(String provider, long nanos) {
+    limiterWaits.computeIfAbsent(provider, p -> Timer.builder("domainguard_ratelimit_wait_seconds").tag("provider", p)
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
+        .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void callStarted() {
+    inFlight.incrementAndGet();
+  }
+
+  public void callFinished() {
+    inFlight.decrementAndGet();
+  }
+
+  public void unverified(String reason, int count) {
+    unverified.computeIfAbsent(reason, r -> Counter.builder("domainguard_emails_unverified_total").tag("reason", r)
+        .register(registry)).increment(count);
+  }
+
+  public void batchWritten(int rows, long nanos) {
+    batchRows.record(rows);
+    batchDuration.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void sweepProgress(long total, long done) {
+    sweepTotal.set(total);
+    sweepDone.set(done);
+  }
+
+  public void sweepSucceeded(long epochSeconds) {
+    lastSweepSuccess.set(epochSeconds);
+  }
+
+  public void heldChanges(long count) {
+    heldChanges.set(count);
+  }
+
+  /** Replaces the phase counts; phases missing from {@code counts} are 0. */
+  public void domainsByPhase(Map<Phase, Long> counts) {
+    domainsByPhase.forEach((phase, gauge) -> gauge.set(counts.getOrDefault(phase, 0L)));
+  }
+}

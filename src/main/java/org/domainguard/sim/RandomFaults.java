@@ -1,0 +1,31 @@
+package org.domainguard.sim;
+
+import java.util.SplittableRandom;
+import org.domainguard.config.AppConfig;
+
+/**
+ * Draws the configured random faults. One uniform draw per request is split into consecutive
+ * bands (error, rate limit, timeout, malformed), so the rates are exact fractions while they sum
+ * to at most 1. Seeded, hence repeatable for the same request order. Confined to one event loop.
+ */
+final class RandomFaults {
+  private final SplittableRandom random;
+  private final double[] rates;
+  private static final Fault[] KINDS = {Fault.ERROR, Fault.RATE_LIMITED, Fault.TIMEOUT, Fault.MALFORMED};
+
+  RandomFaults(AppConfig.Simulator settings) {
+    this.random = new SplittableRandom(settings.seed());
+    this.rates = new double[] {settings.errorRate(), settings.rateLimitRate(), settings.timeoutRate(), settings.malformedRate()};
+  }
+
+  Fault draw() {
+    double u = random.nextDouble();
+    for (int i = 0; i < KINDS.length; i++) {
+      u -= rates[i];
+      if (u < 0) {
+        return KINDS[i];
+      }
+    }
+    return Fault.NONE;
+  }
+}

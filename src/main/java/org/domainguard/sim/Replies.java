@@ -1,0 +1,18 @@
+package org.domainguard.sim;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Writes the simulator's JSON answers, always labelled application/json like the real APIs. */
+final class Replies {
+  private Replies() {}
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    raw(ctx, status, body.encode());
+  }
+
+  /** {@code body} need not be valid JSON: the malformed fault sends a truncated one. */
+  static void raw(RoutingContext ctx, int status, String body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+  }
+}

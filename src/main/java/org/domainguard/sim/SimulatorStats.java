@@ -1,0 +1,68 @@
+package org.domainguard.sim;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Counts status requests as they arrive, so tests and benchmarks can check how hard the daemon
+ * pushed the provider: total, per domain, and per epoch second. Confined to the server's event loop.
+ */
+final class SimulatorStats {
+  static final int WINDOW_SECONDS = 120;
+  /** byDomain is for tests and benchmarks; past this many distinct names only the totals grow. */
+  static final int MAX_DISTINCT_DOMAINS = 1_000_000;
+
+  private final Clock clock;
+  private final long[] bucketSecond = new long[WINDOW_SECONDS];
+  private final long[] bucketCount = new long[WINDOW_SECONDS];
+  private final Map<String, Long> byDomain = new HashMap<>();
+  private long total;
+  private long maxPerSecond;
+
+  SimulatorStats(Clock clock) {
+    this.clock = clock;
+    reset();
+  }
+
+  /** Records one status request; {@code domain} is null when the request named no valid domain. */
+  void record(String domain) {
+    total++;
+    long second = Math.floorDiv(clock.millis(), 1000L);
+    int i = (int) Math.floorMod(second, (long) WINDOW_SECONDS);
+    if (bucketSecond[i] != second) {
+      bucketSecond[i] = second;
+      bucketCount[i] = 0;
+    }
+    maxPerSecond = Math.max(maxPerSecond, ++bucketCount[i]);
+    if (domain != null && (byDomain.size() < MAX_DISTINCT_DOMAINS || byDomain.containsKey(domain))) {
+      byDomain.merge(domain, 1L, Long::sum);
+    }
+  }
+
+  void reset() {
+    Arrays.fill(bucketSecond, Long.MIN_VALUE);
+    Arrays.fill(bucketCount, 0);
+    byDomain.clear();
+    total = 0;
+    maxPerSecond = 0;
+  }
+
+  /** {@code perSecond} lists the last 120 seconds, oldest first, ending with the current second. */
+  JsonObject toJson() {
+    long now = Math.floorDiv(clock.millis(), 1000L);
+    JsonArray perSecond = new JsonArray();
+    for (long s = now - WINDOW_SECONDS + 1; s <= now; s++) {
+      int i = (int) Math.floorMod(s, (long) WINDOW_SECONDS);
+      perSecond.add(bucketSecond[i] == s ? bucketCount[i] : 0L);
+    }
+    return new JsonObject()
+        .put("requests", total)
+        .put("byDomain", new JsonObject(new HashMap<>(byDomain)))
+        .put("maxPerSecond", maxPerSecond)
+        .put("perSecond", perSecond);
+  }
+}

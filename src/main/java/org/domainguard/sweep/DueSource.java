@@ -1,0 +1,96 @@
+package org.domainguard.sweep;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.domainguard.apply.DomainState;
+import org.domainguard.check.Phase;
+import org.domainguard.db.Sql;
+
+/**
+ * Hands out due domains under a lease: a leased domain is checked by its owner only, and a
+ * crashed owner's leases simply expire. {@code FOR UPDATE SKIP LOCKED} lets several daemons share
+ * one database without ever taking the same domain at once.
+ */
+public final class DueSource {
+  private final Pool pool;
+  private final String owner;
+  private final Duration lease;
+  private final Clock clock;
+
+  public DueSource(Pool pool, String owner, Duration lease, Clock clock) {
+    this.pool = pool;
+    this.owner = owner;
+    this.lease = lease;
+    this.clock = clock;
+  }
+
+  public String owner() {
+    return owner;
+  }
+
+  /** Leases up to {@code limit} domains due at {@code cutoff}, never-checked first, then oldest check first. */
+  public Future<List<DomainState>> claim(Instant cutoff, int limit) {
+    Instant now = clock.instant();
+    return pool.preparedQuery(Sql.CLAIM_DUE)
+        .execute(Tuple.of(at(cutoff), at(now), limit, owner, at(now.plus(lease))))
+        .map(rows -> {
+          List<DomainState> due = new ArrayList<>(rows.size());
+          rows.forEach(row -> due.add(state(row)));
+          return due;
+        });
+  }
+
+  /** Leases one domain by name: null when it is not watched; fails with {@link DomainBusyException} while another check holds it. */
+  public Future<DomainState> claimOne(String name) {
+    Instant now = clock.instant();
+    return pool.preparedQuery(Sql.CLAIM_ONE).execute(Tuple.of(name, owner, at(now), at(now.plus(lease))))
+        .compose(rows -> {
+          if (rows.size() == 1) {
+            return Future.succeededFuture(state(rows.iterator().next()));
+          }
+          return pool.preparedQuery("SELECT 1 FROM domains WHERE name = $1").execute(Tuple.of(name))
+              .compose(found -> found.size() == 0
+                  ? Future.succeededFuture(null)
+                  : Future.failedFuture(new DomainBusyException(name)));
+        });
+  }
+
+  /** Gives back leases of domains taken but not checked (a cancelled or failed sweep). */
+  public Future<Void> release(List<Long> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery(Sql.RELEASE_LEASES).execute(Tuple.of(owner, ids.toArray(Long[]::new))).mapEmpty();
+  }
+
+  public Future<Long> countDue(Instant cutoff) {
+    return pool.preparedQuery(Sql.COUNT_DUE).execute(Tuple.of(at(cutoff))).map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Makes every domain due at {@code cutoff}, for a sweep of scope "all". */
+  public Future<Void> makeAllDue(Instant cutoff) {
+    return pool.preparedQuery(Sql.MAKE_ALL_DUE).execute(Tuple.of(at(cutoff))).mapEmpty();
+  }
+
+  private static DomainState state(Row row) {
+    var seen = row.getOffsetDateTime("lapse_seen_at");
+    return new DomainState(
+        row.getLong("id"),
+        row.getString("name"),
+        Phase.parse(row.getString("phase")),
+        Phase.parse(row.getString("lapse_phase")),
+        seen == null ? null : seen.toInstant(),
+        row.getInteger("failure_count"));
+  }
+
+  private static java.time.OffsetDateTime at(Instant instant) {
+    return instant.atOffset(java.time.ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,15 @@
+package org.domainguard.sweep;
+
+/** A sweep is already running in this daemon. */
+public final class SweepConflictException extends RuntimeException {
+  private final long runningId;
+
+  public SweepConflictException(long runningId) {
+    super("sweep " + runningId + " is already running");
+    this.runningId = runningId;
+  }
+
+  public long runningId() {
+    return runningId;
+  }
+}

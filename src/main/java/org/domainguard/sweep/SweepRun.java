@@ -1,0 +1,193 @@
+package org.domainguard.sweep;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.domainguard.apply.BatchWriter;
+import org.domainguard.apply.CheckRecord;
+import org.domainguard.apply.DomainState;
+import org.domainguard.apply.Policy;
+import org.domainguard.check.DomainChecker;
+import org.domainguard.check.ProviderAnswer;
+import org.domainguard.metrics.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sweep in progress. A fixed number of workers (the in-flight cap) each take a due domain,
+ * check it and hand the result to the batch writer. Domains are leased from the database a page at
+ * a time, so memory holds at most a page plus what is in flight whatever the table size; workers
+ * wait when the writer falls behind. Runs on one event loop.
+ */
+final class SweepRun {
+  private static final Logger log = LoggerFactory.getLogger(SweepRun.class);
+
+  enum End { COMPLETED, CANCELLED, FAILED }
+
+  private final long id;
+  private final String scope;
+  private final String trigger;
+  private final Instant cutoff;
+  private final Instant startedAt;
+  private final long total;
+  private final Collaborators with;
+  private final ArrayDeque<DomainState> queue = new ArrayDeque<>();
+  private final Promise<End> ended = Promise.promise();
+  private Future<Void> refilling;
+  private boolean exhausted;
+  private boolean stopping;
+  private Throwable failure;
+  private int activeWorkers;
+  private int pendingWrites;
+  private long done;
+  private long failed;
+  private long changed;
+
+  /** What a sweep runs with. */
+  record Collaborators(DueSource source, DomainChecker checker, Policy policy, BatchWriter writer, Metrics metrics, Clock clock, int workers, int pageSize) {}
+
+  SweepRun(long id, String scope, String trigger, Instant cutoff, long total, Collaborators with) {
+    this.id = id;
+    this.scope = scope;
+    this.trigger = trigger;
+    this.cutoff = cutoff;
+    this.total = total;
+    this.with = with;
+    this.startedAt = with.clock().instant();
+  }
+
+  Future<End> start() {
+    with.metrics().sweepProgress(total, 0);
+    activeWorkers = with.workers();
+    for (int i = 0; i < with.workers(); i++) {
+      work();
+    }
+    return ended.future();
+  }
+
+  /** Stops taking domains; what is in flight finishes and is written. */
+  void cancel() {
+    stopping = true;
+  }
+
+  private void work() {
+    next().onComplete(ar -> {
+      if (ar.failed()) {
+        fail(ar.cause());
+        workerDone();
+      } else if (ar.result() == null) {
+        workerDone();
+      } else {
+        process(ar.result()).onComplete(v -> work());
+      }
+    });
+  }
+
+  /** The next leased domain, refilling the queue from the database as it runs low; null when there are no more. */
+  private Future<DomainState> next() {
+    if (stopping) {
+      return Future.succeededFuture(null);
+    }
+    if (queue.size() <= with.workers() && !exhausted) {
+      refill();
+    }
+    if (!queue.isEmpty()) {
+      return Future.succeededFuture(queue.poll());
+    }
+    if (exhausted) {
+      return Future.succeededFuture(null);
+    }
+    return refilling.compose(v -> next());
+  }
+
+  private void refill() {
+    if (refilling != null && !refilling.isComplete()) {
+      return;
+    }
+    refilling = with.source().claim(cutoff, with.pageSize()).map(page -> {
+      queue.addAll(page);
+      exhausted = page.size() < with.pageSize();
+      return null;
+    });
+  }
+
+  private Future<Void> process(DomainState state) {
+    return with.checker().check(state.name()).compose(result -> {
+      CheckRecord record = CheckRecord.of(state, result, with.policy().decide(state, result), id);
+      pendingWrites++;
+      with.writer().submit(record).onComplete(ar -> {
+        pendingWrites--;
+        if (ar.succeeded()) {
+          done++;
+          failed += result.answer() instanceof ProviderAnswer.Failure ? 1 : 0;
+          changed += ar.result();
+          with.metrics().sweepProgress(total, done);
+        } else {
+          fail(ar.cause());
+        }
+        maybeEnd();
+      });
+      return with.writer().room();
+    });
+  }
+
+  /** A database failure stops the sweep: no more calls whose results could not be written. */
+  private void fail(Throwable cause) {
+    if (failure == null) {
+      failure = cause;
+      log.error("sweep stopping after a database failure sweep={}", id, cause);
+    }
+    stopping = true;
+  }
+
+  private void workerDone() {
+    activeWorkers--;
+    maybeEnd();
+  }
+
+  private void maybeEnd() {
+    if (activeWorkers > 0 || pendingWrites > 0 || ended.future().isComplete()) {
+      return;
+    }
+    List<Long> untouched = new ArrayList<>();
+    queue.forEach(s -> untouched.add(s.id()));
+    queue.clear();
+    End end = failure != null ? End.FAILED : stopping ? End.CANCELLED : End.COMPLETED;
+    with.source().release(untouched)
+        .onFailure(e -> log.warn("could not release leases; they expire on their own sweep={} count={}", id, untouched.size(), e))
+        .onComplete(v -> ended.complete(end));
+  }
+
+  long id() {
+    return id;
+  }
+
+  String scope() {
+    return scope;
+  }
+
+  String trigger() {
+    return trigger;
+  }
+
+  Instant startedAt() {
+    return startedAt;
+  }
+
+  Throwable failure() {
+    return failure;
+  }
+
+  /** A snapshot of progress for the API and the terminal. */
+  SweepProgress progress() {
+    double seconds = Math.max(0.001, Duration.between(startedAt, with.clock().instant()).toMillis() / 1000.0);
+    double rate = done / seconds;
+    Long eta = rate > 0 ? (long) Math.ceil(Math.max(0, total - done) / rate) : null;
+    return new SweepProgress(total, done, failed, changed, rate, eta);
+  }
+}

@@ -1,0 +1,199 @@
+package org.domainguard.sweep;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.domainguard.apply.BatchWriter;
+import org.domainguard.apply.CheckRecord;
+import org.domainguard.apply.Policy;
+import org.domainguard.check.DomainChecker;
+import org.domainguard.discovery.DiscoveryService;
+import org.domainguard.metrics.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs sweeps, one at a time per daemon: on schedule (every sweep interval, when anything is due)
+ * or on request. A sweep discovers new addresses first. Also serves operators' immediate
+ * rechecks, which go through the same limiter, policy and writer. Runs on one event loop.
+ */
+public final class SweepService {
+  private static final Logger log = LoggerFactory.getLogger(SweepService.class);
+
+  private final Vertx vertx;
+  private final DiscoveryService discovery;
+  private final DueSource source;
+  private final SweepStore store;
+  private final DomainChecker checker;
+  private final Policy policy;
+  private final BatchWriter writer;
+  private final Metrics metrics;
+  private final Clock clock;
+  private final int workers;
+  private final int pageSize;
+  private final Duration staleAfter;
+  private final List<Handler<Long>> finished = new ArrayList<>();
+  private SweepRun running;
+  private Future<Long> starting;
+
+  public SweepService(Vertx vertx, DiscoveryService discovery, DueSource source, SweepStore store, DomainChecker checker,
+      Policy policy, BatchWriter writer, Metrics metrics, Clock clock, int workers, int pageSize, Duration staleAfter) {
+    this.vertx = vertx;
+    this.discovery = discovery;
+    this.source = source;
+    this.store = store;
+    this.checker = checker;
+    this.policy = policy;
+    this.writer = writer;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.workers = workers;
+    this.pageSize = pageSize;
+    this.staleAfter = staleAfter;
+  }
+
+  /** Marks sweeps abandoned by a stopped daemon, then starts a due sweep every {@code interval}. */
+  public Future<Void> schedule(Duration interval) {
+    return store.abandonStale(staleAfter)
+        .onSuccess(n -> {
+          if (n > 0) {
+            log.warn("marked sweeps left running by a stopped daemon as failed count={}", n);
+          }
+          vertx.setPeriodic(interval.toMillis(), interval.toMillis(), id -> scheduledSweep());
+          vertx.setPeriodic(staleAfter.toMillis() / 4, staleAfter.toMillis() / 4, id -> heartbeat());
+        })
+        .mapEmpty();
+  }
+
+  private void scheduledSweep() {
+    if (running != null || starting != null) {
+      return;
+    }
+    start("due", "schedule", true).onFailure(e -> log.warn("scheduled sweep could not start; next interval retries", e));
+  }
+
+  private void heartbeat() {
+    if (running != null) {
+      store.heartbeat(running.id()).onFailure(e -> log.warn("sweep heartbeat failed sweep={}", running == null ? null : running.id(), e));
+    }
+  }
+
+  /**
+   * Starts a sweep of scope "due" or "all" and completes with its id once it is recorded; fails
+   * with {@link SweepConflictException} while one runs. A scheduled sweep with nothing due records
+   * nothing and completes with null.
+   */
+  public Future<Long> start(String scope, String trigger) {
+    return start(scope, trigger, false);
+  }
+
+  private Future<Long> start(String scope, String trigger, boolean skipIfNothingDue) {
+    if (running != null) {
+      return Future.failedFuture(new SweepConflictException(running.id()));
+    }
+    if (starting != null) {
+      // Another start is under way: answer with its id once known (or try again if it found nothing due).
+      return starting.transform(ar -> ar.succeeded() && ar.result() != null
+          ? Future.failedFuture(new SweepConflictException(ar.result()))
+          : start(scope, trigger, skipIfNothingDue));
+    }
+    Instant cutoff = clock.instant();
+    Future<Long> attempt = discovery.discover()
+        .compose(n -> scope.equals("all") ? source.makeAllDue(cutoff) : Future.succeededFuture())
+        .compose(v -> source.countDue(cutoff))
+        .compose(total -> {
+          if (total == 0 && skipIfNothingDue) {
+            metrics.sweepSucceeded(clock.instant().getEpochSecond());
+            return Future.succeededFuture((Long) null);
+          }
+          return store.create(scope, trigger, total, cutoff).map(id -> {
+            launch(new SweepRun(id, scope, trigger, cutoff, total, collaborators()));
+            return id;
+          });
+        });
+    starting = attempt;
+    attempt.onComplete(ar -> {
+      if (starting == attempt) {
+        starting = null;
+      }
+    });
+    return attempt;
+  }
+
+  private SweepRun.Collaborators collaborators() {
+    return new SweepRun.Collaborators(source, checker, policy, writer, metrics, clock, workers, pageSize);
+  }
+
+  private void launch(SweepRun run) {
+    running = run;
+    log.info("sweep started sweep={} scope={} trigger={} total={}", run.id(), run.scope(), run.trigger(), run.progress().total());
+    run.start().compose(end -> {
+      String state = end.name().toLowerCase();
+      String error = run.failure() == null ? null : run.failure().getMessage();
+      SweepProgress p = run.progress();
+      log.info("sweep finished sweep={} state={} done={} failed={} changed={} ratePerSecond={}",
+          run.id(), state, p.done(), p.failed(), p.changed(), Math.round(p.ratePerSecond()));
+      if (end == SweepRun.End.COMPLETED) {
+        metrics.sweepSucceeded(clock.instant().getEpochSecond());
+      }
+      return store.finish(run.id(), state, clock.instant(), error);
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        log.warn("could not record the end of sweep={}", run.id(), ar.cause());
+      }
+      running = null;
+      finished.forEach(h -> h.handle(run.id()));
+    });
+  }
+
+  /** Called with a sweep's id once it has ended and its end is recorded. */
+  public void onSweepFinished(Handler<Long> handler) {
+    finished.add(handler);
+  }
+
+  /** The running sweep's id and live progress, if one runs. */
+  public Optional<RunningSweep> running() {
+    SweepRun r = running;
+    return r == null ? Optional.empty() : Optional.of(new RunningSweep(r.id(), r.progress()));
+  }
+
+  /** A running sweep and its progress. */
+  public record RunningSweep(long id, SweepProgress progress) {}
+
+  /** Cancels the running sweep if it has this id; false otherwise. */
+  public boolean cancel(long id) {
+    if (running == null || running.id() != id) {
+      return false;
+    }
+    running.cancel();
+    return true;
+  }
+
+  /** Stops taking domains for the running sweep (shutdown); what is in flight completes. */
+  public void stopSweeping() {
+    if (running != null) {
+      running.cancel();
+    }
+  }
+
+  /** Checks one domain now, bypassing its schedule but not the rate limit; null when the domain is not watched. */
+  public Future<RecheckOutcome> recheck(String domain) {
+    return source.claimOne(domain).compose(state -> {
+      if (state == null) {
+        return Future.succeededFuture(null);
+      }
+      return checker.check(domain).compose(result -> {
+        var decision = policy.decide(state, result);
+        Future<Integer> changed = writer.submit(CheckRecord.of(state, result, decision, null));
+        writer.flushSoon();
+        return changed.map(n -> new RecheckOutcome(domain, decision.phase(), result, n));
+      });
+    });
+  }
+}

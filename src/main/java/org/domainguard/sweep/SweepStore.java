@@ -1,0 +1,67 @@
+package org.domainguard.sweep;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.domainguard.db.Sql;
+
+/** The sweeps table: one row per sweep with its scope, trigger, counts and end state. */
+public final class SweepStore {
+  private final Pool pool;
+  private final String owner;
+
+  public SweepStore(Pool pool, String owner) {
+    this.pool = pool;
+    this.owner = owner;
+  }
+
+  Future<Long> create(String scope, String trigger, long total, Instant startedAt) {
+    return pool.preparedQuery(Sql.INSERT_SWEEP)
+        .execute(Tuple.of(scope, trigger, owner, (int) total, startedAt.atOffset(ZoneOffset.UTC)))
+        .map(rows -> rows.iterator().next().getLong("id"));
+  }
+
+  Future<Void> finish(long id, String state, Instant at, String error) {
+    return pool.preparedQuery(Sql.FINISH_SWEEP).execute(Tuple.of(id, state, at.atOffset(ZoneOffset.UTC), error)).mapEmpty();
+  }
+
+  Future<Void> heartbeat(long id) {
+    return pool.preparedQuery(Sql.HEARTBEAT_SWEEP).execute(Tuple.of(id)).mapEmpty();
+  }
+
+  /** Marks sweeps left running by a daemon that stopped (no heartbeat for {@code staleAfter}) as failed. */
+  Future<Integer> abandonStale(Duration staleAfter) {
+    return pool.preparedQuery(Sql.ABANDON_SWEEPS).execute(Tuple.of(staleAfter.toSeconds() + " seconds")).map(rows -> rows.rowCount());
+  }
+
+  public Future<SweepRecord> get(long id) {
+    return pool.preparedQuery(Sql.GET_SWEEP).execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : record(rows.iterator().next()));
+  }
+
+  public Future<List<SweepRecord>> recent(int limit) {
+    return pool.preparedQuery(Sql.RECENT_SWEEPS).execute(Tuple.of(limit)).map(rows -> {
+      List<SweepRecord> list = new ArrayList<>();
+      rows.forEach(r -> list.add(record(r)));
+      return list;
+    });
+  }
+
+  private static SweepRecord record(Row r) {
+    return new SweepRecord(
+        r.getLong("id"), r.getString("scope"), r.getString("trigger"), r.getString("state"),
+        r.getInteger("total"), r.getInteger("done"), r.getInteger("failed"), r.getInteger("changed"),
+        instant(r.getOffsetDateTime("started_at")), instant(r.getOffsetDateTime("finished_at")), r.getString("error"));
+  }
+
+  private static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
+  }
+}
