@@ -1,31 +1,58 @@
 package org.domainguard.app;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.domainguard.apply.BatchWriter;
+import org.domainguard.apply.Policy;
+import org.domainguard.check.DomainChecker;
+import org.domainguard.check.Providers;
+import org.domainguard.check.StatusProvider;
+import org.domainguard.check.TokenBucket;
 import org.domainguard.config.AppConfig;
 import org.domainguard.db.Database;
 import org.domainguard.discovery.DiscoveryService;
 import org.domainguard.http.ApiServer;
 import org.domainguard.http.HealthRoutes;
+import org.domainguard.http.MetricsRoute;
+import org.domainguard.metrics.Metrics;
+import org.domainguard.metrics.PhaseGauges;
+import org.domainguard.sim.Simulator;
+import org.domainguard.sweep.DueSource;
+import org.domainguard.sweep.SweepService;
+import org.domainguard.sweep.SweepStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the daemon on one event loop: database, discovery, the HTTP API. Everything it starts is
- * part of the returned Future, so any failure (a port in use, an unreachable database) fails start-up.
+ * Wires the daemon on one event loop: database, the in-process simulator when it is the provider,
+ * discovery, sweeps, metrics and the HTTP API. Everything it starts is part of the returned Future,
+ * so any failure (a port in use, an unreachable database) fails start-up.
  */
 public final class DaemonVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DaemonVerticle.class);
   private static final int DISCOVERY_CHUNK = 2_000;
+  /** How long a shutdown waits for in-flight checks to finish and be written. */
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
 
   private final AppConfig config;
+  private final PrometheusMeterRegistry registry;
+  private final Clock clock;
   private Database database;
+  private Simulator simulator;
+  private SweepService sweeps;
   private HttpServer server;
 
-  public DaemonVerticle(AppConfig config) {
+  public DaemonVerticle(AppConfig config, PrometheusMeterRegistry registry, Clock clock) {
     this.config = config;
+    this.registry = registry;
+    this.clock = clock;
   }
 
   @Override
@@ -33,22 +60,68 @@ public final class DaemonVerticle extends VerticleBase {
     return Database.open(vertx, config.db())
         .compose(db -> {
           database = db;
-          return wire(db).recover(e -> db.close().transform(ignored -> Future.failedFuture(e)));
+          return startSimulatorIfProvider()
+              .compose(v -> wire(db))
+              .recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
         });
   }
 
+  private Future<Void> startSimulatorIfProvider() {
+    if (!config.provider().name().equals("simulator")) {
+      return Future.succeededFuture();
+    }
+    return Simulator.start(vertx, config.provider().simulator()).map(sim -> {
+      simulator = sim;
+      log.info("in-process simulator started baseUrl={}", sim.baseUrl());
+      return null;
+    });
+  }
+
   private Future<?> wire(Database db) {
+    AppConfig.Provider p = config.provider();
+    Metrics metrics = new Metrics(registry);
+    StatusProvider provider = Providers.create(Providers.webClient(vertx, p), p, simulator == null ? null : simulator.baseUrl());
+    DomainChecker checker = new DomainChecker(vertx, provider, new TokenBucket(p.ratePerSecond(), p.burst(), System::nanoTime), p, metrics, clock);
     DiscoveryService discovery = new DiscoveryService(vertx, db.pool(), DISCOVERY_CHUNK);
+    String owner = Owners.thisProcess();
+    Duration lease = config.schedule().lease();
+    DueSource source = new DueSource(db.pool(), owner, lease, clock);
+    sweeps = new SweepService(vertx, discovery, source, new SweepStore(db.pool(), owner), checker,
+        new Policy(config.schedule(), config.policy()), new BatchWriter(vertx, db.pool(), config.writer(), metrics),
+        metrics, clock, p.maxInFlight(), pageSize(p, lease), lease);
+
+    PhaseGauges phases = new PhaseGauges(db.pool(), metrics);
+    long refresh = config.metrics().refreshInterval().toMillis();
+    vertx.setPeriodic(0, refresh, id -> phases.refresh().onFailure(e -> log.warn("phase gauge refresh failed", e)));
     vertx.setPeriodic(0, config.schedule().discoveryInterval().toMillis(), id -> discovery.discover()
         .onFailure(e -> log.warn("discovery failed; retrying next interval", e)));
+    sweeps.onSweepFinished(id -> phases.refresh());
 
     Router router = Router.router(vertx);
     new HealthRoutes(db).mount(router);
+    new MetricsRoute(registry).mount(router);
     return ApiServer.listen(vertx, config.http().host(), config.http().port(), router)
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> server = s)
+        .compose(s -> sweeps.schedule(config.schedule().sweepInterval()));
   }
 
-  /** The port the API listens on (useful when configured as 0). */
+  /**
+   * Domains leased per page: enough to keep every worker busy, but few enough that the last of a
+   * page is checked well within the lease even at a low rate.
+   */
+  static int pageSize(AppConfig.Provider p, Duration lease) {
+    int forWorkers = Math.max(50, 2 * p.maxInFlight());
+    int withinLease = (int) Math.max(1, Math.min(Integer.MAX_VALUE, p.ratePerSecond() * lease.toSeconds() / 2));
+    return Math.min(1_000, Math.min(forWorkers, withinLease));
+  }
+
+  /** Runs {@code action} on the daemon's event loop, where its services live (for callers on other threads). */
+  public <T> Future<T> call(Supplier<Future<T>> action) {
+    Promise<T> result = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(result));
+    return result.future();
+  }
+
   public int httpPort() {
     return server.actualPort();
   }
@@ -57,9 +130,21 @@ public final class DaemonVerticle extends VerticleBase {
     return database;
   }
 
+  public SweepService sweeps() {
+    return sweeps;
+  }
+
+  public Simulator simulator() {
+    return simulator;
+  }
+
+  /** Stops taking domains, lets in-flight checks finish and be written (bounded), then closes everything. */
   @Override
   public Future<?> stop() {
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> database == null ? Future.succeededFuture() : database.close());
+    Future<Void> drained = sweeps == null ? Future.succeededFuture() : sweeps.drain(SHUTDOWN_GRACE);
+    return drained
+        .eventually(() -> server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> simulator == null ? Future.succeededFuture() : simulator.close())
+        .eventually(() -> database == null ? Future.succeededFuture() : database.close());
   }
 }

@@ -9,7 +9,10 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import org.domainguard.app.DaemonVerticle;
+import org.domainguard.app.VertxRuntime;
 import org.domainguard.config.AppConfig;
 import org.domainguard.config.ConfigException;
 import org.domainguard.config.ConfigLoader;
@@ -97,11 +100,12 @@ public final class Main {
 
   private int run(CommandLine cmd) {
     cmd.allow(Set.of("--config"), 0, 0);
-    Vertx vertx = Vertx.vertx();
+    PrometheusMeterRegistry registry = VertxRuntime.newRegistry();
+    Vertx vertx = VertxRuntime.create(registry);
     AppConfig config;
     try {
       config = loadConfig(vertx, cmd);
-      await(vertx.deployVerticle(new DaemonVerticle(config)));
+      await(vertx.deployVerticle(new DaemonVerticle(config, registry, Clock.systemUTC())));
     } catch (RuntimeException e) {
       await(vertx.close());
       throw e;

@@ -17,7 +17,8 @@ public record AppConfig(
     Policy policy,
     Writer writer,
     Guard guard,
-    Http http) {
+    Http http,
+    MetricsSettings metrics) {
 
   public record Db(String url, String schema, int poolSize, Path embeddedDataDir) {
     public boolean embedded() {
@@ -70,6 +71,9 @@ public record AppConfig(
 
   public record Http(String host, int port, Admin admin) {}
 
+  /** How often the per-phase domain counts are refreshed from the database. */
+  public record MetricsSettings(Duration refreshInterval) {}
+
   public enum Role {
     VIEWER,
     OPERATOR
@@ -85,7 +89,8 @@ public record AppConfig(
   /** Builds and validates the configuration from the merged YAML + environment tree. */
   public static AppConfig from(JsonObject tree) {
     ConfigReader r = new ConfigReader(tree);
-    return new AppConfig(db(r), provider(r), schedule(r), policy(r), writer(r), guard(r), http(r));
+    return new AppConfig(db(r), provider(r), schedule(r), policy(r), writer(r), guard(r), http(r),
+        new MetricsSettings(r.duration("metrics.refresh-interval", "15s")));
   }
 
   private static Db db(ConfigReader r) {

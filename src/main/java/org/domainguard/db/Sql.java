@@ -141,7 +141,7 @@ public final class Sql {
   /** Sweeps whose daemon stopped without finishing them (crash, kill -9). */
   public static final String ABANDON_SWEEPS = """
       UPDATE sweeps SET state = 'failed', finished_at = now(), error = 'abandoned: its daemon stopped'
-      WHERE state = 'running' AND heartbeat_at < now() - $1::interval""";
+      WHERE state = 'running' AND heartbeat_at < now() - make_interval(secs => $1)""";
 
   public static final String SWEEP_COLUMNS = "id, scope, trigger, state, total, done, failed, changed, started_at, finished_at, error";
 

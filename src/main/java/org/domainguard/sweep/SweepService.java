@@ -2,6 +2,7 @@ package org.domainguard.sweep;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +42,7 @@ public final class SweepService {
   private final List<Handler<Long>> finished = new ArrayList<>();
   private SweepRun running;
   private Future<Long> starting;
+  private boolean closed;
 
   public SweepService(Vertx vertx, DiscoveryService discovery, DueSource source, SweepStore store, DomainChecker checker,
       Policy policy, BatchWriter writer, Metrics metrics, Clock clock, int workers, int pageSize, Duration staleAfter) {
@@ -72,7 +74,7 @@ public final class SweepService {
   }
 
   private void scheduledSweep() {
-    if (running != null || starting != null) {
+    if (running != null || starting != null || closed) {
       return;
     }
     start("due", "schedule", true).onFailure(e -> log.warn("scheduled sweep could not start; next interval retries", e));
@@ -103,9 +105,19 @@ public final class SweepService {
           ? Future.failedFuture(new SweepConflictException(ar.result()))
           : start(scope, trigger, skipIfNothingDue));
     }
-    Instant cutoff = clock.instant();
-    Future<Long> attempt = discovery.discover()
-        .compose(n -> scope.equals("all") ? source.makeAllDue(cutoff) : Future.succeededFuture())
+    Future<Long> attempt = discovery.discover().compose(n -> begin(scope, trigger, skipIfNothingDue, clock.instant()));
+    starting = attempt;
+    attempt.onComplete(ar -> {
+      if (starting == attempt) {
+        starting = null;
+      }
+    });
+    return attempt;
+  }
+
+  /** After discovery: the sweep covers what is due now, so domains discovery just made due are included. */
+  private Future<Long> begin(String scope, String trigger, boolean skipIfNothingDue, Instant cutoff) {
+    return (scope.equals("all") ? source.makeAllDue(cutoff) : Future.<Void>succeededFuture())
         .compose(v -> source.countDue(cutoff))
         .compose(total -> {
           if (total == 0 && skipIfNothingDue) {
@@ -117,13 +129,6 @@ public final class SweepService {
             return id;
           });
         });
-    starting = attempt;
-    attempt.onComplete(ar -> {
-      if (starting == attempt) {
-        starting = null;
-      }
-    });
-    return attempt;
   }
 
   private SweepRun.Collaborators collaborators() {
@@ -175,11 +180,25 @@ public final class SweepService {
     return true;
   }
 
-  /** Stops taking domains for the running sweep (shutdown); what is in flight completes. */
-  public void stopSweeping() {
-    if (running != null) {
-      running.cancel();
+  /**
+   * For shutdown: no new sweeps, the running one stops taking domains, and what is in flight is
+   * checked and written — or, past {@code bound}, left to its lease.
+   */
+  public Future<Void> drain(Duration bound) {
+    closed = true;
+    if (running == null) {
+      return Future.succeededFuture();
     }
+    SweepRun run = running;
+    run.cancel();
+    Promise<Void> done = Promise.promise();
+    onSweepFinished(id -> done.tryComplete());
+    vertx.setTimer(bound.toMillis(), t -> {
+      if (done.tryComplete()) {
+        log.warn("shutdown did not wait for all in-flight checks sweep={}; their leases expire on their own", run.id());
+      }
+    });
+    return done.future();
   }
 
   /** Checks one domain now, bypassing its schedule but not the rate limit; null when the domain is not watched. */

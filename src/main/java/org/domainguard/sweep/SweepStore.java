@@ -38,7 +38,7 @@ public final class SweepStore {
 
   /** Marks sweeps left running by a daemon that stopped (no heartbeat for {@code staleAfter}) as failed. */
   Future<Integer> abandonStale(Duration staleAfter) {
-    return pool.preparedQuery(Sql.ABANDON_SWEEPS).execute(Tuple.of(staleAfter.toSeconds() + " seconds")).map(rows -> rows.rowCount());
+    return pool.preparedQuery(Sql.ABANDON_SWEEPS).execute(Tuple.of((double) staleAfter.toSeconds())).map(rows -> rows.rowCount());
   }
 
   public Future<SweepRecord> get(long id) {

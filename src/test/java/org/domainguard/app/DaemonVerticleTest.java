@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import org.domainguard.config.AppConfig;
 import org.domainguard.config.ConfigLoader;
@@ -41,7 +42,7 @@ class DaemonVerticleTest {
         "DOMAINGUARD_DB_URL", TestDatabase.url(target),
         "DOMAINGUARD_DB_SCHEMA", target.schema(),
         "DOMAINGUARD_HTTP_PORT", "0")));
-    daemon = new DaemonVerticle(config);
+    daemon = new DaemonVerticle(config, VertxRuntime.newRegistry(), Clock.systemUTC());
     deployment = await(vertx.deployVerticle(daemon));
     client = WebClient.create(vertx);
     pool = TestDatabase.pool(vertx, target);

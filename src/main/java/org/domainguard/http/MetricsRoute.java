@@ -1,0 +1,19 @@
+package org.domainguard.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.ext.web.Router;
+
+/** {@code GET /metrics} in the Prometheus text format. */
+public final class MetricsRoute {
+  private final PrometheusMeterRegistry registry;
+
+  public MetricsRoute(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  public void mount(Router router) {
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(registry.scrape()));
+  }
+}

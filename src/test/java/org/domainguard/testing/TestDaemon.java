@@ -1,0 +1,133 @@
+package org.domainguard.testing;
+
+import static org.domainguard.testing.Await.await;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.domainguard.app.DaemonVerticle;
+import org.domainguard.app.VertxRuntime;
+import org.domainguard.config.AppConfig;
+import org.domainguard.config.ConfigLoader;
+import org.domainguard.db.DbTarget;
+
+/**
+ * A whole daemon deployed against a test schema, configured from YAML as an operator would, with
+ * helpers to seed addresses, drive sweeps and read the database. Sweep interval is long by default
+ * so tests decide when sweeps run.
+ */
+public final class TestDaemon {
+  public final Vertx vertx;
+  public final DbTarget target;
+  public final DaemonVerticle daemon;
+  public final Pool pool;
+  public final WebClient http;
+  private final String deployment;
+
+  private TestDaemon(Vertx vertx, DbTarget target, DaemonVerticle daemon, String deployment) {
+    this.vertx = vertx;
+    this.target = target;
+    this.daemon = daemon;
+    this.deployment = deployment;
+    this.pool = TestDatabase.pool(vertx, target);
+    this.http = WebClient.create(vertx);
+  }
+
+  /** Starts a daemon on {@code target} with {@code yaml} overlaid on test defaults and {@code env} on top. */
+  public static TestDaemon start(Vertx vertx, DbTarget target, String yaml, Map<String, String> env) {
+    try {
+      Path file = Files.createTempFile("domain-guard-test", ".yaml");
+      Files.writeString(file, """
+          provider:
+            rate-per-second: 1000
+            burst: 100
+            max-in-flight: 16
+            retry-backoff: 10ms
+            response-timeout: 2s
+          schedule:
+            sweep-interval: 1h
+            discovery-interval: 1h
+          writer:
+            max-delay: 20ms
+          http:
+            host: 127.0.0.1
+          """ + yaml);
+      Map<String, String> all = new HashMap<>(Map.of(
+          "DOMAINGUARD_DB_URL", TestDatabase.url(target),
+          "DOMAINGUARD_DB_SCHEMA", target.schema(),
+          "DOMAINGUARD_HTTP_PORT", "0"));
+      all.putAll(env);
+      AppConfig config = await(ConfigLoader.load(vertx, file, true, all));
+      Files.delete(file);
+      DaemonVerticle daemon = new DaemonVerticle(config, VertxRuntime.newRegistry(), Clock.systemUTC());
+      return new TestDaemon(vertx, target, daemon, await(vertx.deployVerticle(daemon)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public void stop() {
+    await(vertx.undeploy(deployment));
+  }
+
+  public <T> T call(Supplier<Future<T>> action) {
+    return await(daemon.call(action));
+  }
+
+  /** Inserts verified addresses the way the host application does. */
+  public void insertVerified(String... addresses) {
+    for (String a : addresses) {
+      TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified) VALUES ('u', '" + a.replace("'", "''") + "', true)");
+    }
+  }
+
+  /** Starts a sweep and waits for it to end; returns its id. */
+  public long sweep(String scope) {
+    long[] id = new long[1];
+    Future<Long> finished = daemon.call(() -> {
+      io.vertx.core.Promise<Long> done = io.vertx.core.Promise.promise();
+      daemon.sweeps().onSweepFinished(ended -> {
+        if (ended == id[0]) {
+          done.tryComplete(ended);
+        }
+      });
+      return daemon.sweeps().start(scope, "test").compose(started -> {
+        id[0] = started;
+        return done.future();
+      });
+    });
+    return await(finished);
+  }
+
+  public RowSet<Row> query(String sql) {
+    return await(pool.query(sql).execute());
+  }
+
+  public long count(String sql) {
+    return query(sql).iterator().next().getLong(0);
+  }
+
+  /** Sets the simulator's answer for one domain: {"status": ...} and/or {"fail": ..., "times": N}. */
+  public void simulate(String domain, JsonObject behaviour) {
+    int code = await(http.put(daemon.simulator().port(), "127.0.0.1", "/_sim/domains/" + domain).sendJsonObject(behaviour)).statusCode();
+    if (code / 100 != 2) {
+      throw new AssertionError("simulator refused override: HTTP " + code);
+    }
+  }
+
+  public JsonObject simulatorStats() {
+    return await(http.get(daemon.simulator().port(), "127.0.0.1", "/_sim/stats").send()).bodyAsJsonObject();
+  }
+}
