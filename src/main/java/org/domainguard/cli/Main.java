@@ -66,6 +66,9 @@ public final class Main {
         }
         case "run" -> run(cmd);
         case "migrate" -> migrate(cmd);
+        case "demo" -> new DemoCommand(env, out).run(cmd);
+        case "simulate" -> new SimulateCommand(env, out).run(cmd);
+        case "check" -> new CheckCommand(env, out).run(cmd);
         default -> throw new UsageException("unknown command '" + cmd.command() + "' (see --help)");
       };
     } catch (UsageException | ConfigException e) {
@@ -78,10 +81,14 @@ public final class Main {
     }
   }
 
-  private AppConfig loadConfig(Vertx vertx, CommandLine cmd) {
+  static AppConfig loadConfig(Vertx vertx, CommandLine cmd, Map<String, String> env) {
     String file = cmd.option("--config", null);
     Path path = file == null ? DEFAULT_CONFIG : Path.of(file);
     return await(ConfigLoader.load(vertx, path, file != null, env));
+  }
+
+  private AppConfig loadConfig(Vertx vertx, CommandLine cmd) {
+    return loadConfig(vertx, cmd, env);
   }
 
   private int migrate(CommandLine cmd) {

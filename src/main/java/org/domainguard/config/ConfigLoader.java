@@ -40,6 +40,14 @@ public final class ConfigLoader {
    * Fails with {@link ConfigException} naming the offending key.
    */
   public static Future<AppConfig> load(Vertx vertx, Path file, boolean required, Map<String, String> env) {
+    return load(vertx, file, required, new JsonObject(), env);
+  }
+
+  /**
+   * Like {@link #load(Vertx, Path, boolean, Map)} with {@code overrides} applied over the file but
+   * under the environment: a command's own defaults (the demo's rate, say) that operators can still override.
+   */
+  public static Future<AppConfig> load(Vertx vertx, Path file, boolean required, JsonObject overrides, Map<String, String> env) {
     if (required && !Files.isRegularFile(file)) {
       return Future.failedFuture(new ConfigException("--config", "file not found: " + file));
     }
@@ -50,6 +58,7 @@ public final class ConfigLoader {
           .setFormat("yaml")
           .setConfig(new JsonObject().put("path", file.toString())));
     }
+    options.addStore(new ConfigStoreOptions().setType("json").setConfig(overrides));
     options.addStore(new ConfigStoreOptions().setType("json").setConfig(fromEnvironment(env)));
     ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
     return retriever.getConfig()

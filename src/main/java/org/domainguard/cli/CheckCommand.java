@@ -1,0 +1,64 @@
+package org.domainguard.cli;
+
+import static org.domainguard.cli.Main.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import org.domainguard.check.CheckResult;
+import org.domainguard.check.DomainChecker;
+import org.domainguard.check.ProviderAnswer;
+import org.domainguard.check.Providers;
+import org.domainguard.check.TokenBucket;
+import org.domainguard.config.AppConfig;
+import org.domainguard.discovery.AddressParser;
+import org.domainguard.discovery.ParsedAddress;
+import org.domainguard.metrics.Metrics;
+import org.domainguard.sim.Simulator;
+
+/** {@code check DOMAIN}: one check through the configured provider, printed. Touches no database. */
+final class CheckCommand {
+  private final Map<String, String> env;
+  private final PrintStream out;
+
+  CheckCommand(Map<String, String> env, PrintStream out) {
+    this.env = env;
+    this.out = out;
+  }
+
+  int run(CommandLine cmd) {
+    cmd.allow(Set.of("--config"), 1, 1);
+    ParsedAddress parsed = new AddressParser().parse("check@" + cmd.arguments().get(0));
+    if (!parsed.isWatched()) {
+      throw new UsageException("not a checkable domain: " + parsed.skipReason());
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      AppConfig.Provider p = Main.loadConfig(vertx, cmd, env).provider();
+      Simulator sim = p.name().equals("simulator") ? await(Simulator.start(vertx, p.simulator())) : null;
+      DomainChecker checker = new DomainChecker(vertx,
+          Providers.create(Providers.webClient(vertx, p), p, sim == null ? null : sim.baseUrl()),
+          new TokenBucket(p.ratePerSecond(), p.burst(), System::nanoTime), p, new Metrics(new SimpleMeterRegistry()), Clock.systemUTC());
+      CheckResult result = await(checker.check(parsed.domain()));
+      print(result);
+      return result.answer() instanceof ProviderAnswer.Failure ? Main.RUNTIME_FAILURE : Main.OK;
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  private void print(CheckResult r) {
+    out.println("domain:   " + r.domain());
+    out.println("provider: " + r.provider());
+    out.println("outcome:  " + r.outcome().label() + " (" + r.attempts() + " attempt" + (r.attempts() == 1 ? "" : "s") + ")");
+    if (r.answer() instanceof ProviderAnswer.Statuses s) {
+      out.println("statuses: " + s.raw());
+      out.println("phase:    " + r.classified());
+    } else if (r.answer() instanceof ProviderAnswer.Failure f) {
+      out.println("failure:  " + f.detail());
+    }
+  }
+}
