@@ -1,0 +1,90 @@
+package org.domainguard.apply;
+
+import static org.domainguard.testing.Await.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.domainguard.check.CheckResult;
+import org.domainguard.check.Phase;
+import org.domainguard.check.ProviderAnswer;
+import org.domainguard.config.AppConfig;
+import org.domainguard.db.DbTarget;
+import org.domainguard.discovery.DiscoveryService;
+import org.domainguard.metrics.Metrics;
+import org.domainguard.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(60)
+class BatchWriterTest {
+  private DbTarget target;
+  private Pool pool;
+  private BatchWriter writer;
+  private DomainState state;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    target = TestDatabase.migratedSchema();
+    pool = TestDatabase.pool(vertx, target);
+    writer = new BatchWriter(vertx, pool, new AppConfig.Writer(100, Duration.ofMillis(5)), new Metrics(new SimpleMeterRegistry()));
+    TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified, verified_at) VALUES "
+        + "('u1', 'a@lapsed.com', true, now() - interval '2 days'), ('u2', 'b@lapsed.com', true, now() - interval '1 day')");
+    await(new DiscoveryService(vertx, pool, 100).discover());
+    state = new DomainState(count("SELECT id FROM domains"), "lapsed.com", Phase.ACTIVE, null, null, 0);
+  }
+
+  private long count(String sql) {
+    return await(pool.query(sql).execute()).iterator().next().getLong(0);
+  }
+
+  private CheckRecord redemption(UUID key, Instant startedAt) {
+    CheckResult result = new CheckResult("lapsed.com", "simulator", startedAt, startedAt.plusMillis(5), ProviderAnswer.Statuses.parse("active expiring"), 1);
+    Decision decision = new Decision(Phase.REDEMPTION, Phase.REDEMPTION, startedAt, 0, startedAt.plus(Duration.ofDays(1)), "domain_redemption", startedAt);
+    return new CheckRecord(key, state, result, decision, null);
+  }
+
+  @Test
+  void everyChangeHasItsAuditRow() {
+    assertEquals(2, await(writer.submit(redemption(UUID.randomUUID(), Instant.now()))));
+    assertEquals(0, count("SELECT count(*) FROM email_addresses WHERE verified"));
+    assertEquals(2, count("SELECT count(*) FROM verification_events WHERE reason = 'domain_redemption' AND phase = 'REDEMPTION' AND check_id IS NOT NULL AND old_verified AND NOT new_verified"));
+    assertEquals("REDEMPTION", await(pool.query("SELECT phase FROM domains").execute()).iterator().next().getString(0));
+  }
+
+  @Test
+  void replayingABatchChangesNothingTwice() {
+    CheckRecord record = redemption(UUID.randomUUID(), Instant.now());
+    assertEquals(2, await(writer.submit(record)));
+    TestDatabase.jdbc(target, "UPDATE email_addresses SET verified = true WHERE address = 'a@lapsed.com'");
+    assertEquals(0, await(writer.submit(record)), "the same check written again acts on nothing, even on a re-verified address");
+    assertEquals(1, count("SELECT count(*) FROM domain_checks"));
+    assertEquals(2, count("SELECT count(*) FROM verification_events"));
+  }
+
+  @Test
+  void addressesVerifiedAfterTheCheckStartedAreLeftAlone() {
+    Instant startedBetween = Instant.now().minus(Duration.ofHours(36));
+    assertEquals(1, await(writer.submit(redemption(UUID.randomUUID(), startedBetween))));
+    assertEquals(1, count("SELECT count(*) FROM email_addresses WHERE verified AND address = 'b@lapsed.com'"));
+  }
+
+  @Test
+  void aFailedAuditWriteRollsBackTheChange() {
+    TestDatabase.jdbc(target, "ALTER TABLE verification_events ADD CONSTRAINT refuse_all CHECK (false) NOT VALID");
+    assertThrows(RuntimeException.class, () -> await(writer.submit(redemption(UUID.randomUUID(), Instant.now()))));
+    assertEquals(2, count("SELECT count(*) FROM email_addresses WHERE verified"), "no change without its audit row");
+    assertEquals(0, count("SELECT count(*) FROM domain_checks"), "the whole batch is one transaction");
+    assertEquals(1, count("SELECT count(*) FROM domains WHERE phase IS NULL"), "the domain state rolled back too");
+  }
+}
