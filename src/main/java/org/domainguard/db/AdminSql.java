@@ -1,0 +1,45 @@
+package org.domainguard.db;
+
+/** The admin API's own SQL: look-ups for operators and the admin_actions audit. Always {@code $n} parameters. */
+public final class AdminSql {
+  private AdminSql() {}
+
+  /** One watched domain with its check times and how many of its addresses are (still) verified. */
+  public static final String DOMAIN_DETAIL = """
+      SELECT d.name, d.phase, d.statuses, d.last_checked_at, d.last_success_at, d.next_check_at,
+             d.failure_count, d.last_error, a.total, a.verified
+      FROM domains d
+      CROSS JOIN LATERAL (
+          SELECT count(*) AS total, count(*) FILTER (WHERE e.verified) AS verified
+          FROM watched_addresses w JOIN email_addresses e ON e.id = w.email_id
+          WHERE w.domain_id = d.id) a
+      WHERE d.name = $1""";
+
+  /** The latest checks of one domain, newest first. */
+  public static final String DOMAIN_HISTORY = """
+      SELECT c.outcome, c.statuses, c.phase, c.error, c.started_at, c.finished_at, c.sweep_id
+      FROM domain_checks c JOIN domains d ON d.id = c.domain_id
+      WHERE d.name = $1
+      ORDER BY c.id DESC
+      LIMIT $2""";
+
+  /**
+   * The host's rows for one address, matched case-insensitively or through its normalised form
+   * ($2, null when the address cannot be parsed), with the domain it is watched under.
+   */
+  public static final String EMAIL_LOOKUP = """
+      SELECT e.address, e.verified, e.unverify_reason, w.skip_reason, d.name AS domain, d.phase
+      FROM email_addresses e
+      LEFT JOIN watched_addresses w ON w.email_id = e.id
+      LEFT JOIN domains d ON d.id = w.domain_id
+      WHERE lower(e.address) = lower($1) OR w.normalized = $2
+      ORDER BY e.id
+      LIMIT $3""";
+
+  /** The phase of a domain by name, for an address discovery has not reached yet. */
+  public static final String DOMAIN_PHASE = "SELECT phase FROM domains WHERE name = $1";
+
+  public static final String INSERT_ADMIN_ACTION = """
+      INSERT INTO admin_actions (token_name, client, action, target, params, status, outcome)
+      VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)""";
+}
