@@ -20,21 +20,22 @@
 #   VERIFY_KEEP=1   keep the temporary directory (logs, Prometheus data) for inspection
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")
+ROOT=$(dirname "$(dirname "$SELF")")
 cd "$ROOT"
 
 MODE=full
 case "${1:-}" in
   "") ;;
   --syntax-only) MODE=syntax ;;
-  -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) echo "usage: $0 [--syntax-only]" >&2; exit 2 ;;
+  -h|--help) sed -n '2,20p' "$SELF" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "usage: dashboards/verify.sh [--syntax-only]" >&2; exit 2 ;;
 esac
 
 # Bound the whole run: re-execute under timeout(1) once.
 if [[ -z "${DG_VERIFY_UNDER_TIMEOUT:-}" ]]; then
   export DG_VERIFY_UNDER_TIMEOUT=1
-  exec timeout --signal=TERM --kill-after=90 "${VERIFY_TIMEOUT:-900}" "$0" "$@"
+  exec timeout --signal=TERM --kill-after=90 "${VERIFY_TIMEOUT:-900}" bash "$SELF" "$@"
 fi
 
 DEMO_PORT=18080
@@ -77,6 +78,18 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   stop_pid "$DEMO_PID" "demo daemon" 60
+  # An embedded PostgreSQL left behind by a demo that had to be killed: stop it by its own pid file.
+  if [[ -n "$TMP" && -d "$TMP/demo" ]]; then
+    local pidfile pgpid i
+    while IFS= read -r -d '' pidfile; do
+      pgpid=$(head -n 1 "$pidfile" 2>/dev/null || true)
+      if [[ "$pgpid" =~ ^[0-9]+$ ]] && kill -0 "$pgpid" 2>/dev/null; then
+        log "WARNING: the demo left its embedded PostgreSQL (pid $pgpid) running; stopping it"
+        kill -TERM "$pgpid" 2>/dev/null || true
+        for ((i = 0; i < 20; i++)); do kill -0 "$pgpid" 2>/dev/null || break; sleep 0.5; done
+      fi
+    done < <(find "$TMP/demo" -name postmaster.pid -print0 2>/dev/null)
+  fi
   stop_pid "$PROM_PID" "prometheus" 15
   if [[ -n "$TMP" && -d "$TMP" ]]; then
     if ((rc != 0)); then
@@ -182,7 +195,7 @@ demo_alive() { [[ -n "$DEMO_PID" ]] && kill -0 "$DEMO_PID" 2>/dev/null; }
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/domain-guard-verify.XXXXXX")
 
 if [[ "$MODE" == full ]]; then
-  [[ -f "$JAR" ]] || die "$JAR not found: build it first (mvn -q -DskipTests package), then run $0 again"
+  [[ -f "$JAR" ]] || die "$JAR not found: build it first (mvn -q -DskipTests package), then run dashboards/verify.sh again"
   command -v java >/dev/null || die "java not found"
   port_busy "$DEMO_PORT" && die "127.0.0.1:$DEMO_PORT is already in use"
 fi
@@ -208,8 +221,8 @@ if [[ "$MODE" == full ]]; then
     ((SECONDS < deadline)) || die "$DEMO/health/ready not ready after ${READY_WAIT} s"
     sleep 1
   done
-  curl -sf --max-time 10 "$DEMO/metrics" | grep -q '^domainguard_' \
-    || die "$DEMO/metrics has no domainguard_* metric"
+  metrics=$(curl -sf --max-time 10 "$DEMO/metrics") || die "GET $DEMO/metrics failed"
+  grep -q '^domainguard_' <<<"$metrics" || die "$DEMO/metrics has no domainguard_* metric"
 fi
 
 cat >"$TMP/prometheus.yml" <<EOF

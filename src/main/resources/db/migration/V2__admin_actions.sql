@@ -12,3 +12,6 @@ CREATE TABLE admin_actions (
     outcome    text NOT NULL                    -- 'ok' or the error code answered
 );
 CREATE INDEX admin_actions_at_idx ON admin_actions (at DESC);
+
+-- Operators look addresses up by their normalised form.
+CREATE INDEX watched_addresses_normalized_idx ON watched_addresses (normalized);

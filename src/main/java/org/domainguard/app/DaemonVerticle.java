@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.domainguard.apply.BatchWriter;
+import org.domainguard.apply.MassChangeGuard;
 import org.domainguard.apply.Policy;
 import org.domainguard.check.DomainChecker;
 import org.domainguard.check.Providers;
@@ -18,6 +19,7 @@ import org.domainguard.check.TokenBucket;
 import org.domainguard.config.AppConfig;
 import org.domainguard.db.Database;
 import org.domainguard.discovery.DiscoveryService;
+import org.domainguard.http.AdminApi;
 import org.domainguard.http.ApiServer;
 import org.domainguard.http.HealthRoutes;
 import org.domainguard.http.MetricsRoute;
@@ -84,11 +86,12 @@ public final class DaemonVerticle extends VerticleBase {
     DomainChecker checker = new DomainChecker(vertx, provider, new TokenBucket(p.ratePerSecond(), p.burst(), System::nanoTime), p, metrics, clock);
     DiscoveryService discovery = new DiscoveryService(vertx, db.pool(), DISCOVERY_CHUNK);
     String owner = Owners.thisProcess();
+    MassChangeGuard guard = new MassChangeGuard(config.guard(), clock);
     Duration lease = config.schedule().lease();
     DueSource source = new DueSource(db.pool(), owner, lease, clock);
     sweeps = new SweepService(vertx, discovery, source, new SweepStore(db.pool(), owner), checker,
-        new Policy(config.schedule(), config.policy()), new BatchWriter(vertx, db.pool(), config.writer(), metrics),
-        metrics, clock, p.maxInFlight(), pageSize(p, lease), lease);
+        new Policy(config.schedule(), config.policy()), new BatchWriter(vertx, db.pool(), config.writer(), guard, metrics),
+        guard, metrics, clock, p.maxInFlight(), pageSize(p, lease), lease);
 
     PhaseGauges phases = new PhaseGauges(db.pool(), metrics);
     long refresh = config.metrics().refreshInterval().toMillis();
@@ -100,7 +103,9 @@ public final class DaemonVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     new HealthRoutes(db).mount(router);
     new MetricsRoute(registry).mount(router);
-    return ApiServer.listen(vertx, config.http().host(), config.http().port(), router)
+    Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
+        vertx, config.http().admin(), sweeps, new SweepStore(db.pool(), owner), db.pool(), registry, clock));
+    return adminApi.compose(v -> ApiServer.listen(vertx, config.http().host(), config.http().port(), router))
         .onSuccess(s -> server = s)
         .compose(s -> sweeps.schedule(config.schedule().sweepInterval()));
   }

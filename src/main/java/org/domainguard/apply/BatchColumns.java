@@ -1,5 +1,7 @@
 package org.domainguard.apply;
 
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -78,12 +80,28 @@ final class BatchColumns {
     return Tuple.of(ids, phases, statuses, lapsePhases, lapseSeen, started, finished, ok, next, failures, errors);
   }
 
-  /** Only the records whose decision unverifies; null when there are none. */
-  static Tuple unverifications(List<CheckRecord> batch) {
-    List<CheckRecord> acting = batch.stream().filter(r -> r.decision().unverifies()).toList();
-    if (acting.isEmpty()) {
-      return null;
+  static Tuple candidates(List<CheckRecord> acting) {
+    Long[] domainIds = new Long[acting.size()];
+    OffsetDateTime[] cutoffs = new OffsetDateTime[acting.size()];
+    for (int i = 0; i < acting.size(); i++) {
+      domainIds[i] = acting.get(i).state().id();
+      cutoffs[i] = time(acting.get(i).decision().cutoff());
     }
+    // Two array arguments: build explicitly, or varargs would spread the second array.
+    return Tuple.tuple().addValue(domainIds).addValue(cutoffs);
+  }
+
+  /** Pairs each acting record with the number of addresses it would change; records that would change none drop out. */
+  static List<MassChangeGuard.Candidate> weigh(List<CheckRecord> acting, RowSet<Row> counts) {
+    Map<Long, Integer> byDomain = new HashMap<>();
+    counts.forEach(r -> byDomain.put(r.getLong("domain_id"), r.getLong("addresses").intValue()));
+    return acting.stream()
+        .filter(r -> byDomain.containsKey(r.state().id()))
+        .map(r -> new MassChangeGuard.Candidate(r, byDomain.get(r.state().id())))
+        .toList();
+  }
+
+  static Tuple unverifications(List<MassChangeGuard.Candidate> acting) {
     int n = acting.size();
     Long[] domainIds = new Long[n];
     String[] reasons = new String[n];
@@ -92,7 +110,7 @@ final class BatchColumns {
     UUID[] keys = new UUID[n];
     Long[] sweepIds = new Long[n];
     for (int i = 0; i < n; i++) {
-      CheckRecord r = acting.get(i);
+      CheckRecord r = acting.get(i).record();
       domainIds[i] = r.state().id();
       reasons[i] = r.decision().unverifyReason();
       phases[i] = name(r.decision().phase());
@@ -101,6 +119,12 @@ final class BatchColumns {
       sweepIds[i] = r.sweepId();
     }
     return Tuple.of(domainIds, reasons, phases, cutoffs, keys, sweepIds);
+  }
+
+  /** The unverification columns plus how many addresses each hold covers. */
+  static Tuple holds(List<MassChangeGuard.Candidate> held) {
+    Tuple t = unverifications(held);
+    return t.addValue(held.stream().map(MassChangeGuard.Candidate::addresses).toArray(Integer[]::new));
   }
 
   /** Per-sweep increments of done, failed and changed; null when no record belongs to a sweep. */

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes check results in batches: up to {@code batch-size} records or whatever arrived within
  * {@code max-delay}, one transaction per batch holding the check history, the domains' new state,
- * the unverifications with their audit rows, and the sweeps' progress — one statement per table.
+ * the unverifications with their audit rows (or, past the {@link MassChangeGuard}'s limits, the held
+ * changes), and the sweeps' progress — one statement per table.
  * Batches are written one at a time, in arrival order. Must be used from one event loop.
  */
 public final class BatchWriter {
@@ -37,12 +38,14 @@ public final class BatchWriter {
   private final int batchSize;
   private final long maxDelayMs;
   private final Metrics metrics;
+  private final MassChangeGuard guard;
   private final ArrayDeque<Pending> buffer = new ArrayDeque<>();
   private final List<Promise<Void>> waitingForRoom = new ArrayList<>();
   private boolean writing;
   private long timer = -1;
 
-  public BatchWriter(Vertx vertx, Pool pool, AppConfig.Writer config, Metrics metrics) {
+  public BatchWriter(Vertx vertx, Pool pool, AppConfig.Writer config, MassChangeGuard guard, Metrics metrics) {
+    this.guard = guard;
     this.vertx = vertx;
     this.pool = pool;
     this.batchSize = config.batchSize();
@@ -94,7 +97,8 @@ public final class BatchWriter {
     writing = true;
     long start = System.nanoTime();
     List<CheckRecord> records = batch.stream().map(Pending::record).toList();
-    pool.withTransaction(conn -> write(conn, records))
+    List<MassChangeGuard.Candidate> applied = new ArrayList<>();
+    pool.withTransaction(conn -> write(conn, records, applied))
         .onComplete(ar -> {
           writing = false;
           if (ar.succeeded()) {
@@ -103,6 +107,7 @@ public final class BatchWriter {
             changes.byReason().forEach(metrics::unverified);
             batch.forEach(p -> p.changed().complete(changes.byDomain().getOrDefault(p.record().state().id(), 0)));
           } else {
+            guard.release(records, applied);
             log.error("batch write failed; its domains stay leased until the lease expires and are checked again rows={}", batch.size(), ar.cause());
             batch.forEach(p -> p.changed().fail(ar.cause()));
           }
@@ -153,18 +158,39 @@ public final class BatchWriter {
   }
 
   /** The batch's statements in order, inside the caller's transaction. */
-  private Future<Changes> write(SqlConnection conn, List<CheckRecord> batch) {
-    Tuple unverify = BatchColumns.unverifications(batch);
+  private Future<Changes> write(SqlConnection conn, List<CheckRecord> batch, List<MassChangeGuard.Candidate> applied) {
     return conn.preparedQuery(Sql.INSERT_CHECKS).execute(BatchColumns.checks(batch))
         .compose(r -> conn.preparedQuery(Sql.UPDATE_DOMAINS).execute(BatchColumns.domains(batch)))
-        .compose(r -> unverify == null
-            ? Future.succeededFuture(Changes.NONE)
-            : conn.preparedQuery(Sql.UNVERIFY).execute(unverify).map(Changes::of))
+        .compose(r -> act(conn, batch, applied))
         .compose(changes -> {
           Tuple progress = BatchColumns.sweepProgress(batch, changes.byDomain());
           return progress == null
               ? Future.succeededFuture(changes)
               : conn.preparedQuery(Sql.ADD_SWEEP_PROGRESS).execute(progress).map(changes);
+        });
+  }
+
+  /** Weighs what the acting records would change, applies what the guard allows and holds the rest. */
+  private Future<Changes> act(SqlConnection conn, List<CheckRecord> batch, List<MassChangeGuard.Candidate> applied) {
+    List<CheckRecord> acting = batch.stream().filter(r -> r.decision().unverifies()).toList();
+    if (acting.isEmpty()) {
+      guard.split(batch, List.of());
+      return Future.succeededFuture(Changes.NONE);
+    }
+    return conn.preparedQuery(Sql.COUNT_CANDIDATES).execute(BatchColumns.candidates(acting))
+        .compose(rows -> {
+          MassChangeGuard.Split split = guard.split(batch, BatchColumns.weigh(acting, rows));
+          applied.addAll(split.apply());
+          Future<Changes> changes = split.apply().isEmpty()
+              ? Future.succeededFuture(Changes.NONE)
+              : conn.preparedQuery(Sql.UNVERIFY).execute(BatchColumns.unverifications(split.apply())).map(Changes::of);
+          return changes.compose(c -> split.hold().isEmpty()
+              ? Future.succeededFuture(c)
+              : conn.preparedQuery(Sql.HOLD_CHANGES).execute(BatchColumns.holds(split.hold())).map(held -> {
+                log.warn("mass-change guard held unverifications domains={} addresses={}",
+                    split.hold().size(), split.hold().stream().mapToInt(MassChangeGuard.Candidate::addresses).sum());
+                return c;
+              }));
         });
   }
 }

@@ -79,7 +79,9 @@ final class DemoCommand {
     return new JsonObject()
         .put("db", new JsonObject().put("url", "").put("schema", "public").put("embedded-data-dir", DATA_DIR.toString()))
         .put("provider", new JsonObject().put("name", "simulator").put("rate-per-second", 5000).put("burst", 500).put("max-in-flight", 64))
-        .put("http", new JsonObject().put("admin", new JsonObject().put("insecure", true)));
+        .put("http", new JsonObject().put("admin", new JsonObject().put("insecure", true)))
+        // The simulated population lapses far more often than real ones: let the demo apply its changes.
+        .put("guard", new JsonObject().put("max-changes", 1_000_000).put("max-change-ratio", 1.0));
   }
 
   /** The demo always runs on its own embedded database and the simulator, whatever the environment says. */

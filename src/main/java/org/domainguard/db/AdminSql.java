@@ -23,21 +23,29 @@ public final class AdminSql {
       ORDER BY c.id DESC
       LIMIT $2""";
 
+  /** The host's rows for one address through its normalised form (indexed): the usual, fast path. */
+  public static final String EMAIL_BY_NORMALIZED = """
+      SELECT e.address, e.verified, e.unverify_reason, w.skip_reason, d.name AS domain, d.phase
+      FROM watched_addresses w
+      JOIN email_addresses e ON e.id = w.email_id
+      LEFT JOIN domains d ON d.id = w.domain_id
+      WHERE w.normalized = $1
+      ORDER BY e.id
+      LIMIT $2""";
+
   /**
-   * The host's rows for one address, matched case-insensitively or through its normalised form
-   * ($2, null when the address cannot be parsed), with the domain it is watched under.
+   * The host's rows for one address matched case-insensitively (a scan of the host's table, for
+   * addresses discovery has not reached or cannot parse), with the domain they are, or will be,
+   * watched under: $2 is the registrable domain the address parses to, or null.
    */
-  public static final String EMAIL_LOOKUP = """
+  public static final String EMAIL_BY_ADDRESS = """
       SELECT e.address, e.verified, e.unverify_reason, w.skip_reason, d.name AS domain, d.phase
       FROM email_addresses e
       LEFT JOIN watched_addresses w ON w.email_id = e.id
-      LEFT JOIN domains d ON d.id = w.domain_id
-      WHERE lower(e.address) = lower($1) OR w.normalized = $2
+      LEFT JOIN domains d ON d.id = COALESCE(w.domain_id, (SELECT id FROM domains WHERE name = $2))
+      WHERE lower(e.address) = lower($1)
       ORDER BY e.id
       LIMIT $3""";
-
-  /** The phase of a domain by name, for an address discovery has not reached yet. */
-  public static final String DOMAIN_PHASE = "SELECT phase FROM domains WHERE name = $1";
 
   public static final String INSERT_ADMIN_ACTION = """
       INSERT INTO admin_actions (token_name, client, action, target, params, status, outcome)

@@ -120,6 +120,78 @@ public final class Sql {
           RETURNING domain_id, reason)
       SELECT domain_id, reason, count(*) AS changed FROM events GROUP BY domain_id, reason""";
 
+  /** How many addresses each acting record would unverify: what the mass-change guard weighs. */
+  public static final String COUNT_CANDIDATES = """
+      SELECT t.domain_id, count(*) AS addresses
+      FROM unnest($1::bigint[], $2::timestamptz[]) AS t(domain_id, cutoff)
+      JOIN watched_addresses w ON w.domain_id = t.domain_id
+      JOIN email_addresses e ON e.id = w.email_id AND e.verified AND COALESCE(e.verified_at, '-infinity') < t.cutoff
+      GROUP BY t.domain_id""";
+
+  /** Holds unverifications past the guard's limits; newer evidence for a domain replaces an open hold. */
+  public static final String HOLD_CHANGES = """
+      INSERT INTO held_changes (domain_id, check_id, sweep_id, reason, phase, statuses, cutoff, addresses)
+      SELECT t.domain_id, dc.id, t.sweep_id, t.reason, t.phase, dc.statuses, t.cutoff, t.addresses
+      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::uuid[], $6::bigint[], $7::int[])
+           AS t(domain_id, reason, phase, cutoff, check_key, sweep_id, addresses)
+      LEFT JOIN domain_checks dc ON dc.check_key = t.check_key
+      ON CONFLICT (domain_id) WHERE state = 'held' DO UPDATE
+      SET check_id = EXCLUDED.check_id, sweep_id = EXCLUDED.sweep_id, reason = EXCLUDED.reason, phase = EXCLUDED.phase,
+          statuses = EXCLUDED.statuses, cutoff = EXCLUDED.cutoff, addresses = EXCLUDED.addresses, held_at = now()""";
+
+  public static final String COUNT_HELD = "SELECT count(*) FROM held_changes WHERE state = 'held'";
+
+  public static final String LIST_HELD = """
+      SELECT h.id, d.name, h.reason, h.phase, h.statuses, h.addresses, h.sweep_id, h.check_id, h.cutoff, h.held_at
+      FROM held_changes h JOIN domains d ON d.id = h.domain_id
+      WHERE h.state = 'held' ORDER BY h.id LIMIT $1""";
+
+  /**
+   * Approves open holds (one domain, or all when $1 is null) and applies them with their audit
+   * rows in one statement; the original cutoff still protects addresses re-verified since.
+   */
+  public static final String APPROVE_HELD = """
+      WITH h AS (
+          UPDATE held_changes SET state = 'approved', decided_at = now(), decided_by = $2
+          WHERE state = 'held' AND ($1::text IS NULL OR domain_id = (SELECT id FROM domains WHERE name = $1))
+          RETURNING domain_id, check_id, sweep_id, reason, phase, cutoff),
+      changed AS (
+          UPDATE email_addresses e SET verified = false, unverify_reason = h.reason
+          FROM watched_addresses w, h
+          WHERE w.domain_id = h.domain_id AND e.id = w.email_id AND e.verified
+            AND COALESCE(e.verified_at, '-infinity') < h.cutoff
+          RETURNING e.id, e.address, h.domain_id, h.reason, h.phase, h.check_id, h.sweep_id),
+      events AS (
+          INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, reason, phase, check_id, sweep_id, actor)
+          SELECT id, address, domain_id, true, false, reason, phase, check_id, sweep_id, $2 FROM changed
+          RETURNING reason)
+      SELECT (SELECT count(*) FROM h) AS holds, (SELECT count(*) FROM events) AS addresses,
+             (SELECT json_object_agg(reason, n) FROM (SELECT reason, count(*) AS n FROM events GROUP BY reason) r) AS by_reason""";
+
+  public static final String REJECT_HELD = """
+      UPDATE held_changes SET state = 'rejected', decided_at = now(), decided_by = $2
+      WHERE state = 'held' AND ($1::text IS NULL OR domain_id = (SELECT id FROM domains WHERE name = $1))""";
+
+  /**
+   * Re-verifies what a sweep unverified, where nothing changed the address since (no later event,
+   * still unverified for the same reason), each with an audit row.
+   */
+  public static final String REVERT_SWEEP = """
+      WITH last AS (
+          SELECT ve.email_id, ve.reason, ve.domain_id FROM verification_events ve
+          WHERE ve.sweep_id = $1 AND NOT ve.new_verified
+            AND NOT EXISTS (SELECT 1 FROM verification_events later WHERE later.email_id = ve.email_id AND later.id > ve.id)),
+      changed AS (
+          UPDATE email_addresses e SET verified = true, unverify_reason = NULL
+          FROM last
+          WHERE e.id = last.email_id AND NOT e.verified AND e.unverify_reason = last.reason
+          RETURNING e.id, e.address, last.domain_id, last.reason),
+      events AS (
+          INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, reason, sweep_id, actor)
+          SELECT id, address, domain_id, false, true, 'revert_of_' || reason, $1, $2 FROM changed
+          RETURNING 1)
+      SELECT count(*) FROM events""";
+
   public static final String ADD_SWEEP_PROGRESS = """
       UPDATE sweeps s SET done = s.done + t.done, failed = s.failed + t.failed, changed = s.changed + t.changed, heartbeat_at = now()
       FROM unnest($1::bigint[], $2::int[], $3::int[], $4::int[]) AS t(id, done, failed, changed)

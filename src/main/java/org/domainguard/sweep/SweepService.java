@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import org.domainguard.apply.BatchWriter;
 import org.domainguard.apply.CheckRecord;
+import org.domainguard.apply.MassChangeGuard;
 import org.domainguard.apply.Policy;
 import org.domainguard.check.DomainChecker;
 import org.domainguard.discovery.DiscoveryService;
@@ -34,6 +35,7 @@ public final class SweepService {
   private final DomainChecker checker;
   private final Policy policy;
   private final BatchWriter writer;
+  private final MassChangeGuard guard;
   private final Metrics metrics;
   private final Clock clock;
   private final int workers;
@@ -45,7 +47,8 @@ public final class SweepService {
   private boolean closed;
 
   public SweepService(Vertx vertx, DiscoveryService discovery, DueSource source, SweepStore store, DomainChecker checker,
-      Policy policy, BatchWriter writer, Metrics metrics, Clock clock, int workers, int pageSize, Duration staleAfter) {
+      Policy policy, BatchWriter writer, MassChangeGuard guard, Metrics metrics, Clock clock, int workers, int pageSize, Duration staleAfter) {
+    this.guard = guard;
     this.vertx = vertx;
     this.discovery = discovery;
     this.source = source;
@@ -125,6 +128,9 @@ public final class SweepService {
             return Future.succeededFuture((Long) null);
           }
           return store.create(scope, trigger, total, cutoff).map(id -> {
+            if (!trigger.equals("schedule")) {
+              guard.sweepStarted(id, total);
+            }
             launch(new SweepRun(id, scope, trigger, cutoff, total, collaborators()));
             return id;
           });
@@ -153,6 +159,7 @@ public final class SweepService {
         log.warn("could not record the end of sweep={}", run.id(), ar.cause());
       }
       running = null;
+      guard.sweepEnded(run.id());
       finished.forEach(h -> h.handle(run.id()));
     });
   }

@@ -37,7 +37,8 @@ class BatchWriterTest {
   void setUp(Vertx vertx) {
     target = TestDatabase.migratedSchema();
     pool = TestDatabase.pool(vertx, target);
-    writer = new BatchWriter(vertx, pool, new AppConfig.Writer(100, Duration.ofMillis(5)), new Metrics(new SimpleMeterRegistry()));
+    writer = new BatchWriter(vertx, pool, new AppConfig.Writer(100, Duration.ofMillis(5)),
+        new MassChangeGuard(new AppConfig.Guard(1000, 1.0), java.time.Clock.systemUTC()), new Metrics(new SimpleMeterRegistry()));
     TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified, verified_at) VALUES "
         + "('u1', 'a@lapsed.com', true, now() - interval '2 days'), ('u2', 'b@lapsed.com', true, now() - interval '1 day')");
     await(new DiscoveryService(vertx, pool, 100).discover());

@@ -61,9 +61,10 @@ public final class TestDaemon {
             discovery-interval: 1h
           writer:
             max-delay: 20ms
-          http:
-            host: 127.0.0.1
-          """ + yaml);
+          guard:
+            max-changes: 100000
+            max-change-ratio: 1.0
+          """ + httpDefaults(yaml, env) + yaml);
       Map<String, String> all = new HashMap<>(Map.of(
           "DOMAINGUARD_DB_URL", TestDatabase.url(target),
           "DOMAINGUARD_DB_SCHEMA", target.schema(),
@@ -76,6 +77,18 @@ public final class TestDaemon {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The daemon refuses to start without an admin token, so a test that configures none runs the
+   * admin API insecure (every request an operator). A test whose YAML has its own {@code http}
+   * section (to list tokens) sets everything there, host included.
+   */
+  private static String httpDefaults(String yaml, Map<String, String> env) {
+    if (yaml.lines().anyMatch(line -> line.startsWith("http:"))) {
+      return "";
+    }
+    return "http:\n  host: 127.0.0.1\n  admin:\n    insecure: " + !env.containsKey("DOMAINGUARD_ADMIN_TOKEN") + "\n";
   }
 
   public void stop() {

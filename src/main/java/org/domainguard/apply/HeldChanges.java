@@ -1,0 +1,72 @@
+package org.domainguard.apply;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.domainguard.db.Sql;
+import org.domainguard.metrics.Metrics;
+
+/**
+ * The mass-change guard's queue: operators list held unverifications and approve or reject them,
+ * for one domain or all. Approving applies the change with its audit rows in one statement.
+ */
+public final class HeldChanges {
+  private final Pool pool;
+  private final Metrics metrics;
+
+  public HeldChanges(Pool pool, Metrics metrics) {
+    this.pool = pool;
+    this.metrics = metrics;
+  }
+
+  public Future<JsonArray> list(int limit) {
+    return pool.preparedQuery(Sql.LIST_HELD).execute(Tuple.of(limit)).map(rows -> {
+      JsonArray held = new JsonArray();
+      rows.forEach(r -> held.add(json(r)));
+      return held;
+    });
+  }
+
+  /** Approves the open hold of {@code domain} (all holds when null); completes with holds and addresses changed. */
+  public Future<JsonObject> approve(String domain, String actor) {
+    return pool.preparedQuery(Sql.APPROVE_HELD).execute(Tuple.of(domain, actor)).compose(rows -> {
+      Row r = rows.iterator().next();
+      JsonObject byReason = r.getJsonObject("by_reason");
+      if (byReason != null) {
+        byReason.forEach(e -> metrics.unverified(e.getKey(), ((Number) e.getValue()).intValue()));
+      }
+      return refreshGauge().map(new JsonObject().put("approved", r.getLong("holds")).put("changed", r.getLong("addresses")));
+    });
+  }
+
+  /** Rejects the open hold of {@code domain} (all holds when null): nothing changes, the hold is closed. */
+  public Future<JsonObject> reject(String domain, String actor) {
+    return pool.preparedQuery(Sql.REJECT_HELD).execute(Tuple.of(domain, actor))
+        .compose(rows -> refreshGauge().map(new JsonObject().put("rejected", rows.rowCount())));
+  }
+
+  public Future<Long> refreshGauge() {
+    return pool.query(Sql.COUNT_HELD).execute().map(rows -> {
+      long n = rows.iterator().next().getLong(0);
+      metrics.heldChanges(n);
+      return n;
+    });
+  }
+
+  private static JsonObject json(Row r) {
+    return new JsonObject()
+        .put("id", r.getLong("id"))
+        .put("domain", r.getString("name"))
+        .put("reason", r.getString("reason"))
+        .put("phase", r.getString("phase"))
+        .put("statuses", r.getString("statuses"))
+        .put("addresses", r.getInteger("addresses"))
+        .put("sweepId", r.getLong("sweep_id"))
+        .put("checkId", r.getLong("check_id"))
+        .put("cutoff", r.getOffsetDateTime("cutoff").toInstant().toString())
+        .put("heldAt", r.getOffsetDateTime("held_at").toInstant().toString());
+  }
+}

@@ -1,0 +1,123 @@
+package org.domainguard.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import org.domainguard.config.AppConfig;
+import org.domainguard.config.AppConfig.AdminToken;
+import org.domainguard.config.AppConfig.Role;
+import org.domainguard.config.ConfigException;
+import org.domainguard.config.Tokens;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bearer-token authentication for every /admin route: the presented token's SHA-256 is compared
+ * with every configured digest in constant time, reads need a viewer, anything else an operator.
+ * Failures are counted and, per client address, rate limited. The presented token is never kept,
+ * logged or echoed.
+ */
+final class AdminAuth implements Handler<RoutingContext> {
+  private static final Logger log = LoggerFactory.getLogger(AdminAuth.class);
+  static final String FAILURES_METRIC = "domainguard_admin_auth_failures_total";
+  private static final int MAX_FAILURES_PER_MINUTE = 10;
+  private static final int MAX_TRACKED_CLIENTS = 10_000;
+  private static final Set<HttpMethod> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+
+  private final List<AdminToken> tokens;
+  private final Caller insecureCaller;
+  private final AuthFailureLimiter limiter;
+  private final MeterRegistry registry;
+
+  private AdminAuth(List<AdminToken> tokens, boolean insecure, MeterRegistry registry, Clock clock) {
+    this.tokens = tokens;
+    this.insecureCaller = insecure ? new Caller("insecure", Role.OPERATOR, null) : null;
+    this.registry = registry;
+    this.limiter = new AuthFailureLimiter(clock, MAX_FAILURES_PER_MINUTE, MAX_TRACKED_CLIENTS);
+  }
+
+  /** Refuses a configuration with no token unless http.admin.insecure says so; configured tokens always win over it. */
+  static AdminAuth create(AppConfig.Admin admin, MeterRegistry registry, Clock clock) {
+    if (admin.tokens().isEmpty() && !admin.insecure()) {
+      throw new ConfigException("http.admin.token",
+          "no admin token configured: set DOMAINGUARD_ADMIN_TOKEN or http.admin.tokens (or http.admin.insecure: true for a throw-away set-up)");
+    }
+    boolean insecure = admin.tokens().isEmpty();
+    if (insecure) {
+      log.warn("admin API is INSECURE: no token configured and http.admin.insecure is true; every request acts as operator name=insecure");
+    } else if (admin.insecure()) {
+      log.warn("http.admin.insecure is ignored because admin tokens are configured tokens={}", admin.tokens().size());
+    }
+    return new AdminAuth(admin.tokens(), insecure, registry, clock);
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Caller caller = authenticate(ctx);
+    authorise(ctx, caller);
+    caller.attach(ctx);
+    ctx.next();
+  }
+
+  private Caller authenticate(RoutingContext ctx) {
+    String client = clientOf(ctx);
+    if (insecureCaller != null) {
+      return new Caller(insecureCaller.name(), insecureCaller.role(), client);
+    }
+    if (limiter.blocked(client)) {
+      countFailure("rate_limited");
+      throw ApiException.tooManyRequests("too many failed authentications from this address; try again later", limiter.secondsLeft());
+    }
+    String presented = bearer(ctx.request().getHeader("Authorization"));
+    AdminToken token = presented == null ? null : match(Tokens.sha256(presented));
+    if (token == null) {
+      limiter.failed(client);
+      countFailure(presented == null ? "missing" : "invalid");
+      log.warn("admin authentication failed client={} reason={}", client, presented == null ? "missing" : "invalid");
+      throw ApiException.unauthorized(presented == null ? "missing bearer token" : "invalid bearer token");
+    }
+    return new Caller(token.name(), token.role(), client);
+  }
+
+  private static void authorise(RoutingContext ctx, Caller caller) {
+    if (!READS.contains(ctx.request().method()) && caller.role() != Role.OPERATOR) {
+      throw ApiException.forbidden("this action needs an operator token; token '" + caller.name() + "' is a viewer");
+    }
+  }
+
+  /** Checks every configured digest, whatever matched before, so timing does not tell which token was close. */
+  private AdminToken match(byte[] digest) {
+    AdminToken found = null;
+    for (AdminToken t : tokens) {
+      if (MessageDigest.isEqual(t.sha256(), digest) && found == null) {
+        found = t;
+      }
+    }
+    return found;
+  }
+
+  /** The token of an {@code Authorization: Bearer <token>} header, or null when there is none. */
+  private static String bearer(String header) {
+    if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String token = header.substring(7).strip();
+    return token.isEmpty() ? null : token;
+  }
+
+  private void countFailure(String reason) {
+    Counter.builder(FAILURES_METRIC).tag("reason", reason).register(registry).increment();
+  }
+
+  private static String clientOf(RoutingContext ctx) {
+    SocketAddress remote = ctx.request().remoteAddress();
+    return remote == null || remote.host() == null ? "unknown" : remote.host();
+  }
+}

@@ -1,0 +1,101 @@
+package org.domainguard.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import org.domainguard.db.AdminSql;
+import org.domainguard.discovery.ParsedAddress;
+
+/** Read-only views for operators: one domain with its history, one address with its domain. */
+final class Lookups {
+  private static final int HISTORY = 10;
+  private static final int MAX_MATCHES = 100;
+
+  private final Pool pool;
+
+  Lookups(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** A watched domain: phase, statuses, check times, address counts and its latest checks; 404 when not watched. */
+  Future<JsonObject> domain(String name) {
+    Future<RowSet<Row>> detail = pool.preparedQuery(AdminSql.DOMAIN_DETAIL).execute(Tuple.of(name));
+    Future<RowSet<Row>> history = pool.preparedQuery(AdminSql.DOMAIN_HISTORY).execute(Tuple.of(name, HISTORY));
+    return Future.all(detail, history).compose(v -> detail.result().size() == 0
+        ? Future.failedFuture(ApiException.notFound("domain " + name + " is not watched"))
+        : Future.succeededFuture(domainView(detail.result().iterator().next(), history.result())));
+  }
+
+  private static JsonObject domainView(Row d, RowSet<Row> checks) {
+    JsonArray history = new JsonArray();
+    checks.forEach(c -> history.add(new JsonObject()
+        .put("outcome", c.getString("outcome"))
+        .put("statuses", tokens(c.getString("statuses")))
+        .put("phase", c.getString("phase"))
+        .put("error", c.getString("error"))
+        .put("startedAt", time(c.getOffsetDateTime("started_at")))
+        .put("finishedAt", time(c.getOffsetDateTime("finished_at")))
+        .put("sweepId", c.getLong("sweep_id"))));
+    return new JsonObject()
+        .put("name", d.getString("name"))
+        .put("phase", d.getString("phase"))
+        .put("statuses", tokens(d.getString("statuses")))
+        .put("lastCheckedAt", time(d.getOffsetDateTime("last_checked_at")))
+        .put("lastSuccessAt", time(d.getOffsetDateTime("last_success_at")))
+        .put("nextCheckAt", time(d.getOffsetDateTime("next_check_at")))
+        .put("failureCount", d.getInteger("failure_count"))
+        .put("lastError", d.getString("last_error"))
+        .put("addresses", new JsonObject().put("total", d.getLong("total")).put("verified", d.getLong("verified")))
+        .put("history", history);
+  }
+
+  /**
+   * An address of the host's table: verification, reason and its domain's phase; 404 when no row
+   * has it. Found through its normalised form first, then by a case-insensitive scan.
+   */
+  Future<JsonObject> email(String input) {
+    ParsedAddress parsed = Inputs.address(input);
+    Future<RowSet<Row>> normalized = parsed.normalized() == null
+        ? Future.succeededFuture(null)
+        : pool.preparedQuery(AdminSql.EMAIL_BY_NORMALIZED).execute(Tuple.of(parsed.normalized(), MAX_MATCHES));
+    return normalized
+        .compose(rows -> rows != null && rows.size() > 0 ? Future.succeededFuture(rows)
+            : pool.preparedQuery(AdminSql.EMAIL_BY_ADDRESS).execute(Tuple.of(input.strip(), parsed.domain(), MAX_MATCHES)))
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(ApiException.notFound("no such email address"))
+            : Future.succeededFuture(emailView(rows, parsed)));
+  }
+
+  /** The oldest matching row speaks for the address; {@code matches} says how many rows share it. */
+  private static JsonObject emailView(RowSet<Row> rows, ParsedAddress parsed) {
+    Row e = rows.iterator().next();
+    String domain = e.getString("domain");
+    return new JsonObject()
+        .put("address", e.getString("address"))
+        .put("verified", e.getBoolean("verified"))
+        .put("unverifyReason", e.getString("unverify_reason"))
+        .put("domain", domain != null ? domain : parsed.domain())
+        .put("phase", e.getString("phase"))
+        .put("skipReason", e.getString("skip_reason"))
+        .put("matches", rows.size());
+  }
+
+  static JsonArray tokens(String raw) {
+    JsonArray out = new JsonArray();
+    if (raw != null && !raw.isBlank()) {
+      for (String t : raw.trim().split("\\s+")) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  static String time(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+}

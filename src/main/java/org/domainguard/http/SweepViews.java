@@ -1,0 +1,65 @@
+package org.domainguard.http;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.domainguard.sweep.SweepProgress;
+import org.domainguard.sweep.SweepRecord;
+import org.domainguard.sweep.SweepService;
+
+/**
+ * A sweep as the API shows it. The sweep running in this daemon shows live counts, rate and ETA
+ * (its row is written in batches and lags); any other is shown from its row, with the rate over
+ * its whole duration and no ETA.
+ */
+final class SweepViews {
+  private final SweepService sweeps;
+  private final Clock clock;
+
+  SweepViews(SweepService sweeps, Clock clock) {
+    this.sweeps = sweeps;
+    this.clock = clock;
+  }
+
+  JsonObject of(SweepRecord r) {
+    return sweeps.running()
+        .filter(running -> running.id() == r.id())
+        .map(running -> live(r, running.progress()))
+        .orElseGet(() -> recorded(r));
+  }
+
+  private static JsonObject live(SweepRecord r, SweepProgress p) {
+    return base(r, "running", p.total(), p.done(), p.failed(), p.changed())
+        .put("finishedAt", null)
+        .put("ratePerSecond", round(p.ratePerSecond()))
+        .put("etaSeconds", p.etaSeconds());
+  }
+
+  private JsonObject recorded(SweepRecord r) {
+    Instant end = r.finishedAt() != null ? r.finishedAt() : clock.instant();
+    double seconds = Duration.between(r.startedAt(), end).toMillis() / 1000.0;
+    return base(r, r.state(), r.total(), r.done(), r.failed(), r.changed())
+        .put("finishedAt", r.finishedAt() == null ? null : r.finishedAt().toString())
+        .put("ratePerSecond", seconds > 0 ? round(r.done() / seconds) : 0.0)
+        .put("etaSeconds", null);
+  }
+
+  private static JsonObject base(SweepRecord r, String state, long total, long done, long failed, long changed) {
+    return new JsonObject()
+        .put("id", r.id())
+        .put("state", state)
+        .put("scope", r.scope())
+        .put("trigger", r.trigger())
+        .put("total", total)
+        .put("done", done)
+        .put("failed", failed)
+        .put("changed", changed)
+        .put("startedAt", r.startedAt().toString())
+        .put("error", r.error());
+  }
+
+  private static double round(double rate) {
+    return Math.round(rate * 100) / 100.0;
+  }
+}
