@@ -292,6 +292,7 @@ fi
 # ------------------------------------------------------------------------------------ queries
 bad=0
 nan=0
+NAN_EXPRS=()
 check_expr() { # kind expr allow-empty
   local kind=$1 raw=$2 allow_empty=$3 q res n
   q=$(substitute "$raw")
@@ -310,6 +311,7 @@ check_expr() { # kind expr allow-empty
   fi
   if jq -e '[.data.result[]? | objects | .value[1]] | any(. == "NaN")' <<<"$res" >/dev/null; then
     nan=$((nan + 1))
+    NAN_EXPRS+=("$raw")
     log "ok   [$kind] $n series (some NaN: no observations in the last $RATE_WINDOW): $q"
   else
     log "ok   [$kind] $n series: $q"
@@ -321,6 +323,21 @@ allow_empty=no
 for e in "${EXPRS[@]}"; do
   check_expr panel "$e" "$allow_empty"
 done
+
+# NaN = no observation in the last $RATE_WINDOW (the demo's sweep may be over): those must show real
+# numbers over the whole run, or the panel would never show anything. A warning, not a failure.
+if [[ "$MODE" == full && ${#NAN_EXPRS[@]} -gt 0 ]]; then
+  lifetime="$((SECONDS - PROM_STARTED))s"
+  for e in "${NAN_EXPRS[@]}"; do
+    q=$(RATE_WINDOW=$lifetime substitute "$e")
+    v=$(prom_query "$q" | jq -r '[.data.result[]? | objects | .value[1] | select(. != "NaN")] | join(" ")' 2>/dev/null || true)
+    if [[ -n "$v" ]]; then
+      log "ok   [panel over the whole run, $lifetime] values $v: $q"
+    else
+      log "WARNING [panel] no value even over the whole run ($lifetime): $q"
+    fi
+  done
+fi
 
 # The alert rules as Prometheus loaded them (no YAML parser needed): each must evaluate, and
 # each rule's own health after some evaluations must not be "err". Empty results are fine.

@@ -15,7 +15,6 @@ import org.domainguard.apply.Policy;
 import org.domainguard.check.DomainChecker;
 import org.domainguard.check.Providers;
 import org.domainguard.check.StatusProvider;
-import org.domainguard.check.TokenBucket;
 import org.domainguard.config.AppConfig;
 import org.domainguard.db.Database;
 import org.domainguard.discovery.DiscoveryService;
@@ -83,7 +82,7 @@ public final class DaemonVerticle extends VerticleBase {
     AppConfig.Provider p = config.provider();
     Metrics metrics = new Metrics(registry);
     StatusProvider provider = Providers.create(Providers.webClient(vertx, p), p, simulator == null ? null : simulator.baseUrl());
-    DomainChecker checker = new DomainChecker(vertx, provider, new TokenBucket(p.ratePerSecond(), p.burst(), System::nanoTime), p, metrics, clock);
+    DomainChecker checker = DomainChecker.forProvider(vertx, provider, config, metrics, clock);
     DiscoveryService discovery = new DiscoveryService(vertx, db.pool(), DISCOVERY_CHUNK);
     String owner = Owners.thisProcess();
     MassChangeGuard guard = new MassChangeGuard(config.guard(), clock);
@@ -101,7 +100,7 @@ public final class DaemonVerticle extends VerticleBase {
     sweeps.onSweepFinished(id -> phases.refresh());
 
     Router router = Router.router(vertx);
-    new HealthRoutes(db).mount(router);
+    new HealthRoutes(db, checker::breakerState).mount(router);
     new MetricsRoute(registry).mount(router);
     Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
         vertx, config.http().admin(), sweeps, new SweepStore(db.pool(), owner), db.pool(), registry, clock));

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks one domain through the provider's token bucket. A 429 pauses the bucket for its
  * Retry-After and the domain waits its turn again; 5xx, timeouts and malformed answers get a few
- * retries with jittered exponential backoff. The returned future always succeeds: a check that
+ * retries with jittered exponential backoff. While the provider's {@link CircuitBreaker} is open,
+ * checks wait for it instead of calling. The returned future always succeeds: a check that
  * still failed carries its last {@link ProviderAnswer.Failure}.
  */
 public final class DomainChecker {
@@ -26,17 +27,28 @@ public final class DomainChecker {
   private final Vertx vertx;
   private final StatusProvider provider;
   private final TokenBucket bucket;
+  private final CircuitBreaker breaker;
   private final AppConfig.Provider config;
   private final Metrics metrics;
   private final Clock clock;
 
-  public DomainChecker(Vertx vertx, StatusProvider provider, TokenBucket bucket, AppConfig.Provider config, Metrics metrics, Clock clock) {
+  public DomainChecker(Vertx vertx, StatusProvider provider, TokenBucket bucket, CircuitBreaker breaker,
+      AppConfig.Provider config, Metrics metrics, Clock clock) {
     this.vertx = vertx;
+    this.breaker = breaker;
+    metrics.circuitState(provider.name(), () -> breaker.state() == CircuitBreaker.State.CLOSED ? 0 : 1);
     this.provider = provider;
     this.bucket = bucket;
     this.config = config;
     this.metrics = metrics;
     this.clock = clock;
+  }
+
+  /** A checker with its own token bucket and circuit breaker, as configured. */
+  public static DomainChecker forProvider(Vertx vertx, StatusProvider provider, AppConfig config, Metrics metrics, Clock clock) {
+    AppConfig.Provider p = config.provider();
+    return new DomainChecker(vertx, provider, new TokenBucket(p.ratePerSecond(), p.burst(), System::nanoTime),
+        new CircuitBreaker(config.breaker(), System::nanoTime), p, metrics, clock);
   }
 
   public String providerName() {
@@ -51,7 +63,8 @@ public final class DomainChecker {
   private record Attempted(ProviderAnswer answer, int attempts) {}
 
   private Future<Attempted> attempt(String domain, int attempt, int rateLimitedTurns) {
-    return acquireToken()
+    return breakerClosed()
+        .compose(v -> acquireToken())
         .compose(v -> call(domain))
         .compose(answer -> {
           if (!(answer instanceof ProviderAnswer.Failure failure)) {
@@ -70,6 +83,16 @@ public final class DomainChecker {
           }
           return delay(backoff(attempt)).compose(v -> attempt(domain, attempt + 1, rateLimitedTurns));
         });
+  }
+
+  /** Waits, on a timer, while the provider's circuit breaker is open. */
+  private Future<Void> breakerClosed() {
+    long wait = breaker.waitNanos();
+    return wait == 0 ? Future.succeededFuture() : delay(Duration.ofNanos(wait)).compose(v -> breakerClosed());
+  }
+
+  public CircuitBreaker.State breakerState() {
+    return breaker.state();
   }
 
   /** Waits for a token on a timer; if a 429 paused the bucket meanwhile, waits again. */
@@ -91,6 +114,7 @@ public final class DomainChecker {
         .onSuccess(answer -> {
           metrics.callFinished();
           Outcome outcome = answer instanceof ProviderAnswer.Failure f ? f.outcome() : Outcome.OK;
+          breaker.record(outcome);
           metrics.checkCompleted(provider.name(), outcome, System.nanoTime() - start);
         });
   }

@@ -12,7 +12,6 @@ import org.domainguard.check.CheckResult;
 import org.domainguard.check.DomainChecker;
 import org.domainguard.check.ProviderAnswer;
 import org.domainguard.check.Providers;
-import org.domainguard.check.TokenBucket;
 import org.domainguard.config.AppConfig;
 import org.domainguard.discovery.AddressParser;
 import org.domainguard.discovery.ParsedAddress;
@@ -37,11 +36,12 @@ final class CheckCommand {
     }
     Vertx vertx = Vertx.vertx();
     try {
-      AppConfig.Provider p = Main.loadConfig(vertx, cmd, env).provider();
+      AppConfig config = Main.loadConfig(vertx, cmd, env);
+      AppConfig.Provider p = config.provider();
       Simulator sim = p.name().equals("simulator") ? await(Simulator.start(vertx, p.simulator())) : null;
-      DomainChecker checker = new DomainChecker(vertx,
+      DomainChecker checker = DomainChecker.forProvider(vertx,
           Providers.create(Providers.webClient(vertx, p), p, sim == null ? null : sim.baseUrl()),
-          new TokenBucket(p.ratePerSecond(), p.burst(), System::nanoTime), p, new Metrics(new SimpleMeterRegistry()), Clock.systemUTC());
+          config, new Metrics(new SimpleMeterRegistry()), Clock.systemUTC());
       CheckResult result = await(checker.check(parsed.domain()));
       print(result);
       return result.answer() instanceof ProviderAnswer.Failure ? Main.RUNTIME_FAILURE : Main.OK;

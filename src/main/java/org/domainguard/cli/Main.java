@@ -37,6 +37,7 @@ public final class Main {
         simulate [--port N]          the built-in status-API simulator alone
         check DOMAIN [--config FILE] one check through the configured provider, printed; changes nothing
         migrate [--config FILE]      apply database migrations and exit
+        bench [--quick] [options]    sweep throughput vs the raw ceiling, limiter accuracy, memory (scripts/bench.sh)
         --help                       this text
 
       exit codes: 0 success, 2 bad usage or configuration, 1 runtime failure
@@ -69,6 +70,7 @@ public final class Main {
         case "demo" -> new DemoCommand(env, out).run(cmd);
         case "simulate" -> new SimulateCommand(env, out).run(cmd);
         case "check" -> new CheckCommand(env, out).run(cmd);
+        case "bench" -> new org.domainguard.bench.BenchCommand(env, out).run(cmd.options(), cmd.arguments());
         default -> throw new UsageException("unknown command '" + cmd.command() + "' (see --help)");
       };
     } catch (UsageException | ConfigException e) {

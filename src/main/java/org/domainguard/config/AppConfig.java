@@ -18,7 +18,8 @@ public record AppConfig(
     Writer writer,
     Guard guard,
     Http http,
-    MetricsSettings metrics) {
+    MetricsSettings metrics,
+    Breaker breaker) {
 
   public record Db(String url, String schema, int poolSize, Path embeddedDataDir) {
     public boolean embedded() {
@@ -63,6 +64,9 @@ public record AppConfig(
       Duration sweepInterval,
       Duration lease) {}
 
+  /** The provider's circuit breaker (keys under provider.breaker). */
+  public record Breaker(int windowCalls, int minCalls, double failureRatio, Duration coolDown) {}
+
   public record Policy(boolean strict) {}
 
   public record Writer(int batchSize, Duration maxDelay) {}
@@ -90,7 +94,7 @@ public record AppConfig(
   public static AppConfig from(JsonObject tree) {
     ConfigReader r = new ConfigReader(tree);
     return new AppConfig(db(r), provider(r), schedule(r), policy(r), writer(r), guard(r), http(r),
-        new MetricsSettings(r.duration("metrics.refresh-interval", "15s")));
+        new MetricsSettings(r.duration("metrics.refresh-interval", "15s")), breaker(r));
   }
 
   private static Db db(ConfigReader r) {
@@ -166,6 +170,15 @@ public record AppConfig(
       throw new ConfigException(key, "is not a valid URL: '" + url + "'");
     }
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  private static Breaker breaker(ConfigReader r) {
+    int window = r.integer("provider.breaker.window-calls", 50, 1, 100_000);
+    int min = r.integer("provider.breaker.min-calls", 20, 1, 100_000);
+    if (min > window) {
+      throw new ConfigException("provider.breaker.min-calls", "must not exceed provider.breaker.window-calls");
+    }
+    return new Breaker(window, min, r.decimal("provider.breaker.failure-ratio", 0.5, 0.01, 1), r.duration("provider.breaker.cool-down", "30s"));
   }
 
   private static Schedule schedule(ConfigReader r) {

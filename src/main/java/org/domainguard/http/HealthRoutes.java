@@ -3,14 +3,22 @@ package org.domainguard.http;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Supplier;
+import org.domainguard.check.CircuitBreaker;
 import org.domainguard.db.Database;
 
-/** {@code /health/live} (the process answers) and {@code /health/ready} (database reachable and migrated). */
+/**
+ * {@code /health/live} (the process answers) and {@code /health/ready} (database reachable and
+ * migrated). The provider's circuit breaker is reported in the detail but does not make the daemon
+ * unready: it keeps serving the API and resumes checking on its own.
+ */
 public final class HealthRoutes {
   private final Database database;
+  private final Supplier<CircuitBreaker.State> circuit;
 
-  public HealthRoutes(Database database) {
+  public HealthRoutes(Database database, Supplier<CircuitBreaker.State> circuit) {
     this.database = database;
+    this.circuit = circuit;
   }
 
   public void mount(Router router) {
@@ -24,8 +32,11 @@ public final class HealthRoutes {
       if (ar.failed()) {
         db.put("reason", "database unreachable or not migrated");
       }
-      int status = ar.succeeded() ? 200 : 503;
-      Responses.json(ctx, status, new JsonObject().put("status", ar.succeeded() ? "UP" : "DOWN").put("database", db));
+      JsonObject body = new JsonObject()
+          .put("status", ar.succeeded() ? "UP" : "DOWN")
+          .put("database", db)
+          .put("provider", new JsonObject().put("circuit", circuit.get().name().toLowerCase()));
+      Responses.json(ctx, ar.succeeded() ? 200 : 503, body);
     });
   }
 }

@@ -69,6 +69,11 @@ public final class Metrics {
         .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /** {@code domainguard_provider_circuit_open{provider}}: 1 while the provider's breaker is open or probing. */
+  public void circuitState(String provider, java.util.function.IntSupplier open) {
+    Gauge.builder("domainguard_provider_circuit_open", open, s -> s.getAsInt()).tag("provider", provider).strongReference(true).register(registry);
+  }
+
   public void callStarted() {
     inFlight.incrementAndGet();
   }

@@ -1,0 +1,258 @@
+package org.domainguard.http;
+
+import static org.domainguard.http.AdminFixtures.ALICE;
+import static org.domainguard.http.AdminFixtures.OPERATOR;
+import static org.domainguard.http.AdminFixtures.VIEWER;
+import static org.domainguard.testing.Await.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Row;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.domainguard.config.AppConfig;
+import org.domainguard.config.ConfigException;
+import org.domainguard.sim.Simulator;
+import org.domainguard.testing.TestDaemon;
+import org.domainguard.testing.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
+
+/** Bearer tokens, roles, the failure rate limit, the audit of operator actions, and secrets kept out of answers and logs. */
+@ExtendWith(VertxExtension.class)
+@Timeout(120)
+class AdminAuthTest {
+  private final List<TestDaemon> daemons = new ArrayList<>();
+  private final List<AdminClient> clients = new ArrayList<>();
+  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  private Vertx vertx;
+
+  @BeforeEach
+  void captureLogs(Vertx vertx) {
+    this.vertx = vertx;
+    logs.start();
+    root().addAppender(logs);
+  }
+
+  @AfterEach
+  void stop() {
+    clients.forEach(AdminClient::close);
+    daemons.forEach(TestDaemon::stop);
+    root().detachAppender(logs);
+  }
+
+  private static Logger root() {
+    return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  }
+
+  private TestDaemon daemon(Map<String, String> env) {
+    TestDaemon d = AdminFixtures.daemonWithTokens(vertx, env);
+    daemons.add(d);
+    return d;
+  }
+
+  private AdminClient client(TestDaemon d) {
+    AdminClient c = new AdminClient(vertx, d.daemon.httpPort());
+    clients.add(c);
+    return c;
+  }
+
+  private static void status(HttpResponse<Buffer> response, int status, String code) {
+    assertEquals(status, response.statusCode(), response::bodyAsString);
+    assertEquals(code, response.bodyAsJsonObject().getString("error"));
+  }
+
+  private String capturedLogs() {
+    StringBuilder all = new StringBuilder();
+    for (ILoggingEvent e : logs.list) {
+      all.append(e.getFormattedMessage()).append('\n');
+      if (e.getThrowableProxy() != null) {
+        all.append(ThrowableProxyUtil.asString(e.getThrowableProxy())).append('\n');
+      }
+    }
+    return all.toString();
+  }
+
+  @Test
+  void missingOrWrongTokenIs401WithAChallenge() {
+    AdminClient api = client(daemon(Map.of()));
+    for (HttpResponse<Buffer> r : List.of(
+        api.get("/admin/v1/sweeps", null),
+        api.get("/admin/v1/sweeps", "wrong-token"),
+        api.post("/admin/v1/sweeps", OPERATOR.substring(1), "{}"),
+        api.get("/admin/v1/domains/example.com", ""))) {
+      status(r, 401, "unauthorized");
+      assertEquals("Bearer realm=\"domain-guard\"", r.getHeader("WWW-Authenticate"));
+    }
+    status(api.get("/admin/v1/sweeps", OPERATOR), 200, null);
+    status(api.get("/admin/v1/sweeps", ALICE), 200, null);
+  }
+
+  @Test
+  void aTokenInAnotherSchemeIsNotAccepted(Vertx vertx) {
+    TestDaemon d = daemon(Map.of());
+    HttpResponse<Buffer> basic = await(io.vertx.ext.web.client.WebClient.create(vertx)
+        .get(d.daemon.httpPort(), "127.0.0.1", "/admin/v1/sweeps").putHeader("Authorization", "Basic " + OPERATOR).send());
+    status(basic, 401, "unauthorized");
+  }
+
+  @Test
+  void viewerReadsButCannotMutate() {
+    TestDaemon d = daemon(Map.of());
+    AdminClient api = client(d);
+    d.insertVerified("a@example.com");
+    long sweep = d.sweep("all");
+
+    status(api.get("/admin/v1/sweeps", VIEWER), 200, null);
+    status(api.get("/admin/v1/sweeps/" + sweep, VIEWER), 200, null);
+    status(api.get("/admin/v1/domains/example.com", VIEWER), 200, null);
+    status(api.get("/admin/v1/emails/a@example.com", VIEWER), 200, null);
+    status(api.post("/admin/v1/sweeps", VIEWER, "{\"scope\": \"all\"}"), 403, "forbidden");
+    status(api.post("/admin/v1/sweeps", VIEWER, (String) null), 403, "forbidden");
+    status(api.post("/admin/v1/rechecks", VIEWER, "{\"domain\": \"example.com\"}"), 403, "forbidden");
+    status(api.post("/admin/v1/sweeps/" + sweep + "/cancel", VIEWER, (String) null), 403, "forbidden");
+
+    assertEquals(1, d.count("SELECT count(*) FROM sweeps"), "the viewer started no sweep");
+    assertEquals(1, d.count("SELECT count(*) FROM domain_checks"), "nor checked anything");
+    assertEquals(0, d.count("SELECT count(*) FROM admin_actions"), "nothing was done, so nothing to audit");
+  }
+
+  @Test
+  void repeatedFailuresFromOneAddressAre429UntilTheMinuteEnds() {
+    TestDaemon d = daemon(Map.of());
+    AdminClient api = client(d);
+    for (int i = 0; i < 10; i++) {
+      status(api.get("/admin/v1/sweeps", "guess-" + i), 401, "unauthorized");
+    }
+    HttpResponse<Buffer> limited = api.get("/admin/v1/sweeps", "guess-10");
+    status(limited, 429, "too_many_requests");
+    long retryAfter = Long.parseLong(limited.getHeader("Retry-After"));
+    assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
+    status(api.get("/admin/v1/sweeps", OPERATOR), 429, "too_many_requests");
+    status(api.post("/admin/v1/sweeps", OPERATOR, "{}"), 429, "too_many_requests");
+    assertEquals(0, d.count("SELECT count(*) FROM sweeps"));
+
+    String metrics = api.get("/metrics", null).bodyAsString();
+    assertTrue(metrics.contains("domainguard_admin_auth_failures_total{reason=\"invalid\"} 10.0"), metrics);
+    assertTrue(metrics.contains("domainguard_admin_auth_failures_total{reason=\"rate_limited\"} 3.0"), metrics);
+  }
+
+  @Test
+  void everyOperatorActionIsAuditedWithTheTokensName() throws InterruptedException {
+    TestDaemon d = daemon(Map.of());
+    AdminClient api = client(d);
+    d.insertVerified("a@example.com");
+    d.sweep("all");
+
+    status(api.post("/admin/v1/rechecks", ALICE, new JsonObject().put("email", "a@example.com")), 200, null);
+    status(api.post("/admin/v1/rechecks", OPERATOR, new JsonObject().put("domain", "unwatched.com")), 404, "not_found");
+    long id = api.post("/admin/v1/sweeps", ALICE, new JsonObject().put("scope", "due")).bodyAsJsonObject().getLong("id");
+    awaitFinished(d, id);
+    status(api.post("/admin/v1/sweeps/" + id + "/cancel", OPERATOR, (String) null), 409, "conflict");
+
+    List<Row> rows = new ArrayList<>();
+    d.query("SELECT token_name, client, action, target, params, status, outcome FROM admin_actions ORDER BY id").forEach(rows::add);
+    assertEquals(4, rows.size());
+    assertAction(rows.get(0), "alice", "recheck", "example.com", 200, "ok");
+    assertEquals(new JsonObject().put("email", "a@example.com"), rows.get(0).getJsonObject("params"));
+    assertAction(rows.get(1), "admin", "recheck", "unwatched.com", 404, "not_found");
+    assertAction(rows.get(2), "alice", "sweep_start", Long.toString(id), 202, "ok");
+    assertEquals(new JsonObject().put("scope", "due"), rows.get(2).getJsonObject("params"));
+    assertAction(rows.get(3), "admin", "sweep_cancel", Long.toString(id), 409, "conflict");
+    assertEquals("127.0.0.1", rows.get(0).getString("client"));
+
+    assertTrue(capturedLogs().contains("admin action action=sweep_start target=" + id + " token=alice"), this::capturedLogs);
+  }
+
+  private static void assertAction(Row row, String token, String action, String target, int status, String outcome) {
+    assertEquals(token, row.getString("token_name"));
+    assertEquals(action, row.getString("action"));
+    assertEquals(target, row.getString("target"));
+    assertEquals(status, row.getInteger("status"));
+    assertEquals(outcome, row.getString("outcome"));
+  }
+
+  private static void awaitFinished(TestDaemon d, long id) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (d.count("SELECT count(*) FROM sweeps WHERE state = 'running' AND id = " + id) > 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    // The row ends a moment before the service forgets the run; cancel must then find nothing running.
+    while (d.call(() -> io.vertx.core.Future.succeededFuture(d.daemon.sweeps().running().isPresent())) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void tokensAndTheProviderKeyNeverAppearInAnswersOrLogs() {
+    String fastlyKey = "fastly-Key-Never-Shown-3c7e";
+    Simulator provider = await(Simulator.start(vertx, new AppConfig.Simulator(0, Duration.ZERO, 0, 0, 0, 0, 1, 7)));
+    try {
+      TestDaemon d = daemon(Map.of(
+          "DOMAINGUARD_PROVIDER", "fastly",
+          "DOMAINGUARD_FASTLY_BASE_URL", provider.baseUrl(),
+          "DOMAINGUARD_FASTLY_API_KEY", fastlyKey));
+      AdminClient api = client(d);
+      d.insertVerified("a@example.com");
+      d.sweep("all");
+
+      status(api.post("/admin/v1/rechecks", OPERATOR, new JsonObject().put("domain", "example.com")), 200, null);
+      status(api.post("/admin/v1/rechecks", VIEWER, new JsonObject().put("domain", "example.com")), 403, "forbidden");
+      status(api.post("/admin/v1/sweeps", ALICE, "{}"), 202, null);
+      status(api.get("/admin/v1/sweeps", OPERATOR + "x"), 401, "unauthorized");
+      status(api.get("/admin/v1/domains/example.com", ALICE), 200, null);
+      status(api.get("/admin/v1/emails/a@example.com", VIEWER), 200, null);
+      status(api.post("/admin/v1/rechecks", OPERATOR, "{\"domain\": \"" + OPERATOR + "\"}"), 400, "bad_request");
+      assertEquals(200, api.get("/metrics", null).statusCode());
+      assertEquals(200, api.get("/openapi.yaml", null).statusCode());
+      assertTrue(d.count("SELECT count(*) FROM domain_checks") >= 2, "the provider was called with the key");
+
+      String answers = api.everythingSeen();
+      String logged = capturedLogs();
+      assertFalse(logged.isEmpty());
+      for (String secret : List.of(OPERATOR, ALICE, VIEWER, fastlyKey)) {
+        assertFalse(answers.contains(secret), "an answer contains a secret");
+        assertFalse(logged.contains(secret), "a log line contains a secret");
+      }
+      assertFalse(d.query("SELECT params::text FROM admin_actions").iterator().next().getString(0).contains(OPERATOR));
+    } finally {
+      await(provider.close());
+    }
+  }
+
+  @Test
+  void insecureModeActsAsAnOperatorNamedInsecure() {
+    TestDaemon d = TestDaemon.start(vertx, TestDatabase.emptySchema(), "", Map.of());
+    daemons.add(d);
+    AdminClient api = client(d);
+    assertEquals(202, api.post("/admin/v1/sweeps", null, "{}").statusCode());
+    assertEquals("insecure", d.query("SELECT token_name FROM admin_actions").iterator().next().getString(0));
+    assertTrue(logs.list.stream().anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN && e.getFormattedMessage().contains("INSECURE")));
+  }
+
+  @Test
+  void daemonRefusesToStartWithNoTokenUnlessInsecure() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> daemons.add(TestDaemon.start(vertx, TestDatabase.emptySchema(), "http:\n  host: 127.0.0.1\n", Map.of())));
+    assertTrue(e.getMessage().startsWith("http.admin.token:"), e.getMessage());
+    assertNotNull(e.getMessage());
+  }
+}
