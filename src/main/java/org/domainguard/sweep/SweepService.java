@@ -63,17 +63,25 @@ public final class SweepService {
     this.staleAfter = staleAfter;
   }
 
-  /** Marks sweeps abandoned by a stopped daemon, then starts a due sweep every {@code interval}. */
+  /**
+   * Starts a due sweep every {@code interval}, keeps the running sweep's heartbeat fresh, and marks
+   * sweeps whose daemon stopped (no heartbeat for a lease) as failed — at start and periodically,
+   * since another daemon may die at any time.
+   */
   public Future<Void> schedule(Duration interval) {
-    return store.abandonStale(staleAfter)
-        .onSuccess(n -> {
-          if (n > 0) {
-            log.warn("marked sweeps left running by a stopped daemon as failed count={}", n);
-          }
-          vertx.setPeriodic(interval.toMillis(), interval.toMillis(), id -> scheduledSweep());
-          vertx.setPeriodic(staleAfter.toMillis() / 4, staleAfter.toMillis() / 4, id -> heartbeat());
-        })
-        .mapEmpty();
+    long beat = Math.max(1_000, staleAfter.toMillis() / 4);
+    vertx.setPeriodic(interval.toMillis(), interval.toMillis(), id -> scheduledSweep());
+    vertx.setPeriodic(beat, beat, id -> heartbeat().compose(v -> abandonStale())
+        .onFailure(e -> log.warn("sweep heartbeat failed", e)));
+    return abandonStale().mapEmpty();
+  }
+
+  private Future<Integer> abandonStale() {
+    return store.abandonStale(staleAfter).onSuccess(n -> {
+      if (n > 0) {
+        log.warn("marked sweeps left running by a stopped daemon as failed count={}", n);
+      }
+    });
   }
 
   private void scheduledSweep() {
@@ -83,10 +91,8 @@ public final class SweepService {
     start("due", "schedule", true).onFailure(e -> log.warn("scheduled sweep could not start; next interval retries", e));
   }
 
-  private void heartbeat() {
-    if (running != null) {
-      store.heartbeat(running.id()).onFailure(e -> log.warn("sweep heartbeat failed sweep={}", running == null ? null : running.id(), e));
-    }
+  private Future<Void> heartbeat() {
+    return running == null ? Future.succeededFuture() : store.heartbeat(running.id());
   }
 
   /**
