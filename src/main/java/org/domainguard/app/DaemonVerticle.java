@@ -101,7 +101,7 @@ public final class DaemonVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     new HealthRoutes(db, checker::breakerState).mount(router);
-    new MetricsRoute(registry).mount(router);
+    new MetricsRoute(registry, metrics::sweepTotal).mount(router);
     Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
         vertx, config.http().admin(), sweeps, new SweepStore(db.pool(), owner), db.pool(), registry, clock));
     return adminApi.compose(v -> ApiServer.listen(vertx, config.http().host(), config.http().port(), router))

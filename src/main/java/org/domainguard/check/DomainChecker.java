@@ -36,6 +36,7 @@ public final class DomainChecker {
       AppConfig.Provider config, Metrics metrics, Clock clock) {
     this.vertx = vertx;
     this.breaker = breaker;
+    metrics.registerProvider(provider.name());
     metrics.circuitState(provider.name(), () -> breaker.state() == CircuitBreaker.State.CLOSED ? 0 : 1);
     this.provider = provider;
     this.bucket = bucket;

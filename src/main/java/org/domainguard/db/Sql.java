@@ -215,6 +215,8 @@ public final class Sql {
       UPDATE sweeps SET state = 'failed', finished_at = now(), error = 'abandoned: its daemon stopped'
       WHERE state = 'running' AND heartbeat_at < now() - make_interval(secs => $1)""";
 
+  public static final String LAST_COMPLETED_SWEEP = "SELECT max(finished_at) FROM sweeps WHERE state = 'completed'";
+
   public static final String SWEEP_COLUMNS = "id, scope, trigger, state, total, done, failed, changed, started_at, finished_at, error";
 
   public static final String GET_SWEEP = "SELECT " + SWEEP_COLUMNS + " FROM sweeps WHERE id = $1";

@@ -36,7 +36,8 @@ public final class Metrics {
   public Metrics(MeterRegistry registry) {
     this.registry = registry;
     Gauge.builder("domainguard_checks_in_flight", inFlight, AtomicLong::get).register(registry);
-    Gauge.builder("domainguard_sweep_domains_total", sweepTotal, AtomicLong::get).register(registry);
+    // Prometheus client libraries refuse "_total" on a gauge; MetricsRoute also publishes it under the SPEC name.
+    Gauge.builder("domainguard_sweep_domains", sweepTotal, AtomicLong::get).register(registry);
     Gauge.builder("domainguard_sweep_domains_done", sweepDone, AtomicLong::get).register(registry);
     Gauge.builder("domainguard_sweep_last_success_timestamp_seconds", lastSweepSuccess, AtomicLong::get).register(registry);
     Gauge.builder("domainguard_guard_held_changes", heldChanges, AtomicLong::get).register(registry);
@@ -45,10 +46,34 @@ public final class Metrics {
       domainsByPhase.put(phase, count);
       Gauge.builder("domainguard_domains", count, AtomicLong::get).tag("phase", phase.name()).register(registry);
     }
+    for (String reason : UNVERIFY_REASONS) {
+      unverified(reason, 0);
+    }
     batchRows = DistributionSummary.builder("domainguard_db_batch_rows")
         .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue(10_000.0).register(registry);
     batchDuration = Timer.builder("domainguard_db_batch_duration_seconds")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+  }
+
+  /** Every reason an address can be unverified with, so each counter exists (at 0) from the start. */
+  public static final java.util.List<String> UNVERIFY_REASONS =
+      java.util.List.of("domain_redemption", "domain_pending_delete", "domain_released", "domain_reregistered", "domain_grace");
+
+  /**
+   * Creates a provider's series at 0 so dashboards and alerts see them before the first call
+   * (and an idle daemon is not mistaken for an absent one).
+   */
+  public void registerProvider(String provider) {
+    for (Outcome outcome : Outcome.values()) {
+      checkCounter(provider, outcome);
+    }
+    durationTimer(provider);
+    limiterTimer(provider);
+  }
+
+  /** The running sweep's size, for the SPEC's {@code domainguard_sweep_domains_total} line. */
+  public long sweepTotal() {
+    return sweepTotal.get();
   }
 
   public MeterRegistry registry() {
@@ -56,17 +81,29 @@ public final class Metrics {
   }
 
   public void checkCompleted(String provider, Outcome outcome, long nanos) {
-    checks.computeIfAbsent(provider + '|' + outcome.label(), k -> Counter.builder("domainguard_checks_total")
-        .tag("provider", provider).tag("outcome", outcome.label()).register(registry)).increment();
-    durations.computeIfAbsent(provider, p -> Timer.builder("domainguard_check_duration_seconds").tag("provider", p)
-        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
-        .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    checkCounter(provider, outcome).increment();
+    durationTimer(provider).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void rateLimitWaited(String provider, long nanos) {
-    limiterWaits.computeIfAbsent(provider, p -> Timer.builder("domainguard_ratelimit_wait_seconds").tag("provider", p)
+    limiterTimer(provider).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Counter checkCounter(String provider, Outcome outcome) {
+    return checks.computeIfAbsent(provider + '|' + outcome.label(), k -> Counter.builder("domainguard_checks_total")
+        .tag("provider", provider).tag("outcome", outcome.label()).register(registry));
+  }
+
+  private Timer durationTimer(String provider) {
+    return durations.computeIfAbsent(provider, p -> Timer.builder("domainguard_check_duration_seconds").tag("provider", p)
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+        .register(registry));
+  }
+
+  private Timer limiterTimer(String provider) {
+    return limiterWaits.computeIfAbsent(provider, p -> Timer.builder("domainguard_ratelimit_wait_seconds").tag("provider", p)
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
-        .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+        .register(registry));
   }
 
   /** {@code domainguard_provider_circuit_open{provider}}: 1 while the provider's breaker is open or probing. */

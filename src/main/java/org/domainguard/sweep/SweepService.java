@@ -73,7 +73,14 @@ public final class SweepService {
     vertx.setPeriodic(interval.toMillis(), interval.toMillis(), id -> scheduledSweep());
     vertx.setPeriodic(beat, beat, id -> heartbeat().compose(v -> abandonStale())
         .onFailure(e -> log.warn("sweep heartbeat failed", e)));
-    return abandonStale().mapEmpty();
+    return abandonStale()
+        .compose(n -> store.lastCompleted())
+        .onSuccess(last -> {
+          if (last != null) {
+            metrics.sweepSucceeded(last.getEpochSecond());
+          }
+        })
+        .mapEmpty();
   }
 
   private Future<Integer> abandonStale() {

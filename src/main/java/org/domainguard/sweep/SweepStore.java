@@ -41,6 +41,11 @@ public final class SweepStore {
     return pool.preparedQuery(Sql.ABANDON_SWEEPS).execute(Tuple.of((double) staleAfter.toSeconds())).map(rows -> rows.rowCount());
   }
 
+  /** When the last sweep completed, or null if none has. */
+  public Future<Instant> lastCompleted() {
+    return pool.query(Sql.LAST_COMPLETED_SWEEP).execute().map(rows -> instant(rows.iterator().next().getOffsetDateTime(0)));
+  }
+
   public Future<SweepRecord> get(long id) {
     return pool.preparedQuery(Sql.GET_SWEEP).execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : record(rows.iterator().next()));

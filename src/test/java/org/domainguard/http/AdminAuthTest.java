@@ -63,8 +63,8 @@ class AdminAuthTest {
     return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   }
 
-  private TestDaemon daemon(Map<String, String> env) {
-    TestDaemon d = AdminFixtures.daemonWithTokens(vertx, env);
+  private TestDaemon daemon(Map<String, String> env, String... addresses) {
+    TestDaemon d = AdminFixtures.daemonWithTokens(vertx, env, addresses);
     daemons.add(d);
     return d;
   }
@@ -116,9 +116,8 @@ class AdminAuthTest {
 
   @Test
   void viewerReadsButCannotMutate() {
-    TestDaemon d = daemon(Map.of());
+    TestDaemon d = daemon(Map.of(), "a@example.com");
     AdminClient api = client(d);
-    d.insertVerified("a@example.com");
     long sweep = d.sweep("all");
 
     status(api.get("/admin/v1/sweeps", VIEWER), 200, null);
@@ -157,9 +156,8 @@ class AdminAuthTest {
 
   @Test
   void everyOperatorActionIsAuditedWithTheTokensName() throws InterruptedException {
-    TestDaemon d = daemon(Map.of());
+    TestDaemon d = daemon(Map.of(), "a@example.com");
     AdminClient api = client(d);
-    d.insertVerified("a@example.com");
     d.sweep("all");
 
     status(api.post("/admin/v1/rechecks", ALICE, new JsonObject().put("email", "a@example.com")), 200, null);
@@ -209,9 +207,8 @@ class AdminAuthTest {
       TestDaemon d = daemon(Map.of(
           "DOMAINGUARD_PROVIDER", "fastly",
           "DOMAINGUARD_FASTLY_BASE_URL", provider.baseUrl(),
-          "DOMAINGUARD_FASTLY_API_KEY", fastlyKey));
+          "DOMAINGUARD_FASTLY_API_KEY", fastlyKey), "a@example.com");
       AdminClient api = client(d);
-      d.insertVerified("a@example.com");
       d.sweep("all");
 
       status(api.post("/admin/v1/rechecks", OPERATOR, new JsonObject().put("domain", "example.com")), 200, null);

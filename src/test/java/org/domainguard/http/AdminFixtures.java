@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import org.domainguard.config.Tokens;
+import org.domainguard.db.DbTarget;
 import org.domainguard.testing.TestDaemon;
 import org.domainguard.testing.TestDatabase;
 
@@ -34,14 +35,19 @@ final class AdminFixtures {
         """.formatted(hex(ALICE), hex(VIEWER));
   }
 
-  static TestDaemon daemonWithTokens(Vertx vertx) {
-    return daemonWithTokens(vertx, Map.of());
-  }
-
-  static TestDaemon daemonWithTokens(Vertx vertx, Map<String, String> env) {
+  /**
+   * A daemon with the tokens above and these verified addresses. They are inserted before it
+   * starts, so its first sweep's discovery sees them all: an address inserted while the start-up
+   * discovery is still running could be missed until the next discovery interval.
+   */
+  static TestDaemon daemonWithTokens(Vertx vertx, Map<String, String> env, String... addresses) {
     Map<String, String> all = new HashMap<>(env);
     all.put("DOMAINGUARD_ADMIN_TOKEN", OPERATOR);
-    return TestDaemon.start(vertx, TestDatabase.emptySchema(), tokensYaml(), all);
+    DbTarget target = TestDatabase.migratedSchema();
+    for (String a : addresses) {
+      TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified) VALUES ('u', '" + a.replace("'", "''") + "', true)");
+    }
+    return TestDaemon.start(vertx, target, tokensYaml(), all);
   }
 
   static String hex(String token) {

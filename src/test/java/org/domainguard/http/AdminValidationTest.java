@@ -30,9 +30,8 @@ class AdminValidationTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    d = AdminFixtures.daemonWithTokens(vertx);
+    d = AdminFixtures.daemonWithTokens(vertx, java.util.Map.of(), "a@example.com");
     api = new AdminClient(vertx, d.daemon.httpPort());
-    d.insertVerified("a@example.com");
     d.sweep("all");
   }
 

@@ -1,0 +1,61 @@
+package org.domainguard.metrics;
+
+import static org.domainguard.testing.Await.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.domainguard.testing.TestDaemon;
+import org.domainguard.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Every metric the Grafana dashboard and the alert rules query is one the daemon exposes. */
+@ExtendWith(VertxExtension.class)
+@Timeout(120)
+class DashboardMetricsTest {
+  private static final Pattern METRIC = Pattern.compile("\\b((?:domainguard|jvm|process)_[a-z0-9_]*[a-z0-9])\\b");
+
+  private static Set<String> namesIn(Path file) throws IOException {
+    Set<String> names = new TreeSet<>();
+    Matcher m = METRIC.matcher(Files.readString(file));
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
+  }
+
+  @Test
+  void everyMetricUsedByDashboardsAndAlertsIsExposed(Vertx vertx) throws IOException {
+    Set<String> used = new TreeSet<>(namesIn(Path.of("dashboards/domain-guard.json")));
+    used.addAll(namesIn(Path.of("dashboards/alerts.yml")));
+    assertTrue(used.size() > 10, "the dashboard queries domain-guard metrics: " + used);
+
+    TestDaemon d = TestDaemon.start(vertx, TestDatabase.emptySchema(), "", Map.of());
+    try {
+      d.insertVerified("a@example.com");
+      d.sweep("all");
+      System.gc();
+      String exposed = await(d.http.get(d.daemon.httpPort(), "127.0.0.1", "/metrics").send()).bodyAsString();
+      Set<String> missing = new TreeSet<>();
+      for (String name : used) {
+        // A histogram is named in prose by its base name and exposed as _bucket, _count and _sum.
+        if (!Pattern.compile("(?m)^" + name + "(_bucket|_count)?[{ ]").matcher(exposed).find()) {
+          missing.add(name);
+        }
+      }
+      assertTrue(missing.isEmpty(), "used by dashboards/ but not in /metrics: " + missing);
+    } finally {
+      d.stop();
+    }
+  }
+}
