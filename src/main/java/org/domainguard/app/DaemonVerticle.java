@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.domainguard.apply.BatchWriter;
+import org.domainguard.apply.HeldChanges;
+import org.domainguard.apply.SweepRevert;
 import org.domainguard.apply.MassChangeGuard;
 import org.domainguard.apply.Policy;
 import org.domainguard.check.DomainChecker;
@@ -93,17 +95,19 @@ public final class DaemonVerticle extends VerticleBase {
         guard, metrics, clock, p.maxInFlight(), pageSize(p, lease), lease);
 
     PhaseGauges phases = new PhaseGauges(db.pool(), metrics);
+    HeldChanges held = new HeldChanges(db.pool(), metrics);
     long refresh = config.metrics().refreshInterval().toMillis();
-    vertx.setPeriodic(0, refresh, id -> phases.refresh().onFailure(e -> log.warn("phase gauge refresh failed", e)));
+    vertx.setPeriodic(0, refresh, id -> phases.refresh().compose(v -> held.refreshGauge())
+        .onFailure(e -> log.warn("gauge refresh from the database failed", e)));
     vertx.setPeriodic(0, config.schedule().discoveryInterval().toMillis(), id -> discovery.discover()
         .onFailure(e -> log.warn("discovery failed; retrying next interval", e)));
-    sweeps.onSweepFinished(id -> phases.refresh());
+    sweeps.onSweepFinished(id -> phases.refresh().compose(v -> held.refreshGauge()));
 
     Router router = Router.router(vertx);
     new HealthRoutes(db, checker::breakerState).mount(router);
     new MetricsRoute(registry, metrics::sweepTotal).mount(router);
     Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
-        vertx, config.http().admin(), sweeps, new SweepStore(db.pool(), owner), db.pool(), registry, clock));
+        vertx, config.http().admin(), sweeps, new SweepStore(db.pool(), owner), held, new SweepRevert(db.pool()), db.pool(), registry, clock));
     return adminApi.compose(v -> ApiServer.listen(vertx, config.http().host(), config.http().port(), router))
         .onSuccess(s -> server = s)
         .compose(s -> sweeps.schedule(config.schedule().sweepInterval()));

@@ -56,7 +56,6 @@ public final class BenchCommand {
   static final String EXTERNAL_SCHEMA = "domainguard_bench";
   /** As the daemon's own discovery (DaemonVerticle.DISCOVERY_CHUNK). */
   static final int DISCOVERY_CHUNK = 2_000;
-  static final int BATCH_SIZE = 1_000;
   static final double FAST_RATE = 1_000_000;
   static final int FAST_BURST = 100_000;
   /** Targets of the issue, for a 2-core machine. */
@@ -74,6 +73,7 @@ public final class BenchCommand {
   private boolean sweepPeakResettable;
   private long sweepRssAfter = -1;
   private long sweepHeapAfterGc = -1;
+  private CpuUsage cpu = new CpuUsage(-1, -1);
 
   public BenchCommand(Map<String, String> env, PrintStream out) {
     this.env = env;
@@ -131,9 +131,10 @@ public final class BenchCommand {
           await(dropper.close(), Duration.ofSeconds(30));
         }
       }
+      cpu = new CpuUsage(sim.pid(), embedded == null ? -1 : CpuUsage.findPostmaster(DATA_DIR));
       out.printf("simulator pid %d at %s; database %s%n", sim.pid(), sim.baseUrl(), target);
 
-      AppConfig fast = config(dbUrl, target.schema(), sim.baseUrl(), o.concurrency(), FAST_RATE, FAST_BURST);
+      AppConfig fast = config(dbUrl, target.schema(), sim.baseUrl(), o.concurrency(), FAST_RATE, FAST_BURST, o.batchSize());
       DaemonVerticle daemon = new DaemonVerticle(fast, registry, Clock.systemUTC());
       String deployment = await(vertx.deployVerticle(daemon), Duration.ofMinutes(5));
       benchDb = Database.attach(vertx, target, 2);
@@ -189,16 +190,17 @@ public final class BenchCommand {
     report.put("parameters", "rawSeconds", o.rawSeconds());
     report.put("parameters", "simulatorLatencyMs", o.latency().toMillis());
     report.put("parameters", "quick", o.quick());
-    report.put("parameters", "writerBatchSize", BATCH_SIZE);
+    report.put("parameters", "writerBatchSize", o.batchSize());
     report.put("machine", "cpus", Runtime.getRuntime().availableProcessors());
     report.put("machine", "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     report.put("machine", "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
     report.put("machine", "maxHeapMiB", Math.round(Memory.mib(Memory.maxHeap())));
     report.put("run", "startedAt", Instant.now().toString());
+    report.put("machine", "loadAverageAtStart", loadAverage());
   }
 
   /** The daemon's configuration for the bench: the simulator as Fastly, only the bench's own sweeps, on 127.0.0.1. */
-  static AppConfig config(String dbUrl, String schema, String simulatorUrl, int concurrency, double rate, int burst) {
+  static AppConfig config(String dbUrl, String schema, String simulatorUrl, int concurrency, double rate, int burst, int batchSize) {
     return AppConfig.from(new JsonObject()
         .put("db", new JsonObject().put("url", dbUrl).put("schema", schema))
         .put("provider", new JsonObject()
@@ -208,7 +210,7 @@ public final class BenchCommand {
             .put("max-in-flight", concurrency)
             .put("fastly", new JsonObject().put("base-url", simulatorUrl).put("api-key", "bench-" + UUID.randomUUID())))
         .put("schedule", new JsonObject().put("sweep-interval", "1h").put("discovery-interval", "1h"))
-        .put("writer", new JsonObject().put("batch-size", BATCH_SIZE).put("max-delay", "200ms"))
+        .put("writer", new JsonObject().put("batch-size", batchSize).put("max-delay", "200ms"))
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0)
             .put("admin", new JsonObject().put("token", UUID.randomUUID().toString()))));
   }
@@ -237,6 +239,11 @@ public final class BenchCommand {
       }
     }
     double discoverySeconds = (System.nanoTime() - discoveryStart) / 1e9;
+    out.println("settling the database (VACUUM ANALYZE, CHECKPOINT)...");
+    long settleStart = System.nanoTime();
+    await(pool.query(BenchSql.SETTLE).execute(), Duration.ofMinutes(30));
+    await(pool.query(BenchSql.CHECKPOINT).execute(), Duration.ofMinutes(10));
+    double settleSeconds = (System.nanoTime() - settleStart) / 1e9;
     long addresses = count(pool, BenchSql.COUNT_ADDRESSES);
     long domains = count(pool, BenchSql.COUNT_DOMAINS);
     Row watched = await(pool.query(BenchSql.WATCHED_SUMMARY).execute(), Duration.ofMinutes(5)).iterator().next();
@@ -254,6 +261,7 @@ public final class BenchCommand {
     report.count(s, "singletonDomains", "domains with one address", skew.getLong("singletons"));
     report.number(s, "seedSeconds", "seed time (INSERT ... SELECT)", seedSeconds, 1, "s");
     report.number(s, "discoverySeconds", "discovery time (one-off backfill)", discoverySeconds, 1, "s");
+    report.number(s, "settleSeconds", "VACUUM ANALYZE + CHECKPOINT", settleSeconds, 1, "s");
     report.number(s, "discoveryAddressesPerSecond", "discovery rate", discovered / Math.max(0.001, discoverySeconds), 0, "addr/s");
     if (domains != o.expectedDomains()) {
       out.printf(Locale.ROOT, "warning: %,d registrable domains, expected %,d%n", domains, o.expectedDomains());
@@ -268,12 +276,17 @@ public final class BenchCommand {
     sim.reset();
     WebClient client = Providers.webClient(vertx, config.provider());
     RawCeiling.Result raw;
+    CpuUsage.Sample[] cpuWindow = new CpuUsage.Sample[1];
     try {
-      raw = await(new RawCeiling(vertx, client, sim.baseUrl(), o.concurrency(), domains)
-          .run(Duration.ofSeconds(warmUpSeconds(o)), Duration.ofSeconds(o.rawSeconds())), Duration.ofMinutes(5));
+      Future<RawCeiling.Result> running = new RawCeiling(vertx, client, sim.baseUrl(), o.concurrency(), domains)
+          .run(Duration.ofSeconds(warmUpSeconds(o)), Duration.ofSeconds(o.rawSeconds()));
+      Thread.sleep(TimeUnit.SECONDS.toMillis(warmUpSeconds(o)));
+      cpuWindow[0] = cpu.sample();
+      raw = await(running, Duration.ofMinutes(5));
     } finally {
       client.close();
     }
+    CpuUsage.Split rawCpu = cpu.between(cpuWindow[0], cpu.sample());
     String s = "raw ceiling";
     report.number(s, "callsPerSecond", "calls/s", raw.callsPerSecond(), 0, "/s");
     report.count(s, "calls", "calls measured", raw.calls());
@@ -281,10 +294,11 @@ public final class BenchCommand {
     report.number(s, "p50Ms", "p50 call latency", raw.p50Millis(), 2, "ms");
     report.number(s, "p99Ms", "p99 call latency", raw.p99Millis(), 2, "ms");
     report.count(s, "errors", "errors", raw.errors());
+    cpuLines(report, s, rawCpu, raw.calls(), "call");
   }
 
   private static int warmUpSeconds(BenchOptions o) {
-    return o.quick() ? 1 : 3;
+    return o.quick() ? 2 : 5;
   }
 
   // ---- throughput sweep ----
@@ -297,14 +311,19 @@ public final class BenchCommand {
     HistogramSnapshot batchBefore = snapshot(registry, "domainguard_db_batch_duration_seconds");
     double rowsBefore = batchRowsTotal(registry);
     long batchesBefore = batchCount(registry);
+    double batchMillisBefore = totalMillis(registry, "domainguard_db_batch_duration_seconds");
+    report.put("machine", "loadAverageBeforeSweep", loadAverage());
     boolean peakReset = resetPeakRss();
 
+    CpuUsage.Sample cpuBefore = cpu.sample();
     long start = System.nanoTime();
     Sweep run = startSweep(daemon, "bench");
     long id = run.id();
     long finishedAt = waitForSweep(daemon, run, o.sweepTimeout(), start);
     double seconds = (finishedAt - start) / 1e9;
+    CpuUsage.Split sweepCpu = cpu.between(cpuBefore, cpu.sample());
     long peakSweep = Memory.peakRss();
+    report.put("machine", "loadAverageAfterSweep", loadAverage());
     long rssAfter = Memory.rss();
     long heapAfterGc = Memory.heapAfterGc();
 
@@ -315,6 +334,7 @@ public final class BenchCommand {
     Percentiles.Buckets batch = Percentiles.between(batchBefore, snapshot(registry, "domainguard_db_batch_duration_seconds"));
     double rows = batchRowsTotal(registry) - rowsBefore;
     long batches = batchCount(registry) - batchesBefore;
+    double batchMillis = totalMillis(registry, "domainguard_db_batch_duration_seconds") - batchMillisBefore;
     String state = row.getString("state");
     long done = row.getInteger("done");
 
@@ -342,8 +362,12 @@ public final class BenchCommand {
     report.number(s, "dbRowsPerSecond", "database batch rows/s", rows / seconds, 0, "/s");
     report.count(s, "batches", "batches written", batches);
     report.number(s, "meanBatchRows", "mean batch size", rows / Math.max(1, batches), 0, "rows");
+    report.number(s, "batchMeanMs", "mean batch write time", batchMillis / Math.max(1, batches), 1, "ms");
+    report.number(s, "batchP50Ms", "p50 batch write time", batch.quantile(0.50), 1, "ms");
     report.number(s, "batchP99Ms", "p99 batch write time", batch.quantile(0.99), 1, "ms");
+    report.number(s, "writerBusy", "writer busy (batch time ÷ sweep time)", 100 * batchMillis / 1000 / seconds, 0, "%");
     report.number(s, "simulatorMaxPerSecond", "busiest second at the simulator", stats.maxPerSecond(), 0, "calls");
+    cpuLines(report, s, sweepCpu, domains, "domain");
 
     sweepPeakRss = peakSweep;
     sweepPeakResettable = peakReset;
@@ -353,6 +377,31 @@ public final class BenchCommand {
     boolean exact = "completed".equals(state) && stats.requests() == domains && done == domains;
     report.put(s, "exactlyOneCallPerDomain", exact);
     return exact;
+  }
+
+  /** CPU seconds per consumer over a phase, as a share of the machine and per unit of work. */
+  private void cpuLines(Report report, String section, CpuUsage.Split split, long units, String unit) {
+    report.put(section, "cpuSeconds", Report.round(split.seconds(), 2));
+    cpuLine(report, section, "cpuBench", "CPU: bench JVM (daemon / client)", split.self(), split, units, unit);
+    cpuLine(report, section, "cpuSimulator", "CPU: simulator process", split.simulator(), split, units, unit);
+    if (cpu.seesDatabase()) {
+      cpuLine(report, section, "cpuDatabase", "CPU: PostgreSQL", split.database(), split, units, unit);
+    }
+    cpuLine(report, section, "cpuOthers", "CPU: other processes (noise)", split.others(), split, units, unit);
+    cpuLine(report, section, "cpuIdle", "CPU: idle", split.idle(), split, units, unit);
+    if (split.steal() > 0) {
+      cpuLine(report, section, "cpuSteal", "CPU: stolen by the hypervisor", split.steal(), split, units, unit);
+    }
+  }
+
+  private static void cpuLine(Report report, String section, String key, String label, double cpuSeconds, CpuUsage.Split split,
+      long units, String unit) {
+    double share = 100 * cpuSeconds / Math.max(1e-9, split.capacity());
+    double micros = 1e6 * cpuSeconds / Math.max(1, units);
+    report.put(section, key + "Seconds", Report.round(cpuSeconds, 2));
+    report.put(section, key + "Share", Report.round(share, 1));
+    report.put(section, key + "MicrosPer" + Character.toUpperCase(unit.charAt(0)) + unit.substring(1), Report.round(micros, 1));
+    report.text(section, key, label, String.format(Locale.ROOT, "%5.1f%% of %d CPUs  %6.1f µs/%s", share, split.cpus(), micros, unit));
   }
 
   /** The issue's target is for 200k domains; other populations are held to the same domains/s. */
@@ -383,7 +432,7 @@ public final class BenchCommand {
   private void limiter(Report report, BenchOptions o, Vertx vertx, PrometheusMeterRegistry registry, String dbUrl, String schema,
       SimulatorProcess sim) throws IOException, InterruptedException {
     out.printf(Locale.ROOT, "limiter run: %,.0f/s, burst %d, for %d s...%n", o.rate(), o.burst(), o.limiterSeconds());
-    AppConfig limited = config(dbUrl, schema, sim.baseUrl(), o.concurrency(), o.rate(), o.burst());
+    AppConfig limited = config(dbUrl, schema, sim.baseUrl(), o.concurrency(), o.rate(), o.burst(), o.batchSize());
     DaemonVerticle daemon = new DaemonVerticle(limited, registry, Clock.systemUTC());
     String deployment = await(vertx.deployVerticle(daemon), Duration.ofMinutes(5));
     resetPeakRss();
@@ -485,6 +534,20 @@ public final class BenchCommand {
   private static HistogramSnapshot snapshot(PrometheusMeterRegistry registry, String timer) {
     Timer t = registry.find(timer).timer();
     return t == null ? null : t.takeSnapshot();
+  }
+
+  private static double totalMillis(PrometheusMeterRegistry registry, String timer) {
+    Timer t = registry.find(timer).timer();
+    return t == null ? 0 : t.totalTime(TimeUnit.MILLISECONDS);
+  }
+
+  /** The 1-minute load average: how busy the machine was besides the bench (other processes share its CPUs). */
+  static Double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   private static double batchRowsTotal(PrometheusMeterRegistry registry) {

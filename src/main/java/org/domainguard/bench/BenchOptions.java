@@ -21,10 +21,11 @@ record BenchOptions(
     Duration latency,
     boolean quick,
     Path json,
-    Duration sweepTimeout) {
+    Duration sweepTimeout,
+    int batchSize) {
 
   static final Set<String> OPTIONS = Set.of("--addresses", "--domains", "--concurrency", "--rate", "--burst",
-      "--limiter-seconds", "--raw-seconds", "--latency", "--quick", "--json", "--sweep-timeout");
+      "--limiter-seconds", "--raw-seconds", "--latency", "--quick", "--json", "--sweep-timeout", "--batch-size");
 
   /** The share of addresses on the few huge mailbox providers. */
   static final double BIG_PROVIDER_SHARE = 0.35;
@@ -53,9 +54,10 @@ record BenchOptions(
     int rawSeconds = (int) whole(options, "--raw-seconds", quick ? 3 : 10, 1, 600);
     long latencyMs = whole(options, "--latency", 2, 0, 10_000);
     long timeoutMinutes = whole(options, "--sweep-timeout", quick ? 5 : 30, 1, 24 * 60);
+    int batchSize = (int) whole(options, "--batch-size", 1_000, 1, 10_000);
     Path json = Path.of(options.getOrDefault("--json", "target/bench/result.json"));
     return new BenchOptions(addresses, domains, concurrency, rate, burst, limiterSeconds, rawSeconds,
-        Duration.ofMillis(latencyMs), quick, json, Duration.ofMinutes(timeoutMinutes));
+        Duration.ofMillis(latencyMs), quick, json, Duration.ofMinutes(timeoutMinutes), batchSize);
   }
 
   /** Addresses on the huge providers. */

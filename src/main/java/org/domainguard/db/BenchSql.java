@@ -64,5 +64,13 @@ public final class BenchSql {
   /** Checks written during the sweep: one per domain when nothing failed. */
   public static final String CHECKS_OF_SWEEP = "SELECT count(*) FROM domain_checks WHERE sweep_id = $1";
 
+  /**
+   * After the bulk load and discovery: reclaim the drained queue and give the planner statistics
+   * now, rather than have autovacuum do it in the middle of a measurement.
+   */
+  public static final String SETTLE = "VACUUM (ANALYZE) email_addresses, address_changes, watched_addresses, domains";
+
+  public static final String CHECKPOINT = "CHECKPOINT";
+
   public static final String DROP_SCHEMA = "DROP SCHEMA IF EXISTS domainguard_bench CASCADE";
 }

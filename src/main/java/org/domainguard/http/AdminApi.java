@@ -8,21 +8,25 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.List;
+import org.domainguard.apply.HeldChanges;
+import org.domainguard.apply.SweepRevert;
 import org.domainguard.config.AppConfig;
 import org.domainguard.sweep.SweepService;
 import org.domainguard.sweep.SweepStore;
 
 /**
- * The HTTP API beyond health and metrics: one failure handler for the whole router (also its 404
- * and 405), {@code GET /openapi.yaml}, and the bearer-token protected {@code /admin/v1} routes.
- * Handlers run on the daemon's event loop, so they call its services directly.
+ * The HTTP API beyond health and metrics: one failure handler for the whole router (also for what
+ * vertx-web answers itself: 400, 404, 405, 413), {@code GET /openapi.yaml}, and the bearer-token
+ * protected {@code /admin/v1} routes. Handlers run on the daemon's event loop, so they call its
+ * services directly.
  */
 public final class AdminApi {
   static final int BODY_LIMIT = 65_536;
 
   /** What the admin routes act on. */
   public record Services(
-      Vertx vertx, AppConfig.Admin admin, SweepService sweeps, SweepStore sweepStore, Pool pool, MeterRegistry registry, Clock clock) {}
+      Vertx vertx, AppConfig.Admin admin, SweepService sweeps, SweepStore sweepStore, HeldChanges held, SweepRevert revert,
+      Pool pool, MeterRegistry registry, Clock clock) {}
 
   private AdminApi() {}
 
@@ -40,7 +44,7 @@ public final class AdminApi {
     return OpenApiRoute.load(s.vertx()).map(openApi -> {
       ApiFailureHandler failures = new ApiFailureHandler();
       router.route().failureHandler(failures);
-      List.of(404, 405, 413, 500).forEach(status -> router.errorHandler(status, failures));
+      List.of(400, 404, 405, 413, 500).forEach(status -> router.errorHandler(status, failures.forStatus(status)));
       openApi.mount(router);
       // Authenticate before reading a body: strangers cannot make the daemon buffer anything.
       router.route("/admin/*").handler(auth);
@@ -56,6 +60,7 @@ public final class AdminApi {
     return List.of(
         new RecheckRoutes(s.sweeps(), audit),
         new SweepRoutes(s.sweeps(), s.sweepStore(), audit, s.clock()),
-        new LookupRoutes(new Lookups(s.pool())));
+        new LookupRoutes(new Lookups(s.pool())),
+        new HeldChangeRoutes(s.held(), s.revert(), audit));
   }
 }

@@ -8,7 +8,9 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.domainguard.config.AppConfig;
 import org.domainguard.config.AppConfig.AdminToken;
@@ -32,15 +34,20 @@ final class AdminAuth implements Handler<RoutingContext> {
   private static final Set<HttpMethod> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
   private final List<AdminToken> tokens;
-  private final Caller insecureCaller;
+  /** No tokens, and http.admin.insecure: every request is an operator named "insecure". */
+  private final boolean insecure;
   private final AuthFailureLimiter limiter;
-  private final MeterRegistry registry;
+  /** By reason (missing, invalid, rate_limited); registered up front so alerts see zeros, not absent series. */
+  private final Map<String, Counter> failures = new HashMap<>();
 
   private AdminAuth(List<AdminToken> tokens, boolean insecure, MeterRegistry registry, Clock clock) {
     this.tokens = tokens;
-    this.insecureCaller = insecure ? new Caller("insecure", Role.OPERATOR, null) : null;
-    this.registry = registry;
+    this.insecure = insecure;
     this.limiter = new AuthFailureLimiter(clock, MAX_FAILURES_PER_MINUTE, MAX_TRACKED_CLIENTS);
+    for (String reason : List.of("missing", "invalid", "rate_limited")) {
+      failures.put(reason, Counter.builder(FAILURES_METRIC).tag("reason", reason)
+          .description("Admin API requests refused for a missing or invalid token, or while rate limited").register(registry));
+    }
   }
 
   /** Refuses a configuration with no token unless http.admin.insecure says so; configured tokens always win over it. */
@@ -68,8 +75,8 @@ final class AdminAuth implements Handler<RoutingContext> {
 
   private Caller authenticate(RoutingContext ctx) {
     String client = clientOf(ctx);
-    if (insecureCaller != null) {
-      return new Caller(insecureCaller.name(), insecureCaller.role(), client);
+    if (insecure) {
+      return new Caller("insecure", Role.OPERATOR, client);
     }
     if (limiter.blocked(client)) {
       countFailure("rate_limited");
@@ -113,7 +120,7 @@ final class AdminAuth implements Handler<RoutingContext> {
   }
 
   private void countFailure(String reason) {
-    Counter.builder(FAILURES_METRIC).tag("reason", reason).register(registry).increment();
+    failures.get(reason).increment();
   }
 
   private static String clientOf(RoutingContext ctx) {

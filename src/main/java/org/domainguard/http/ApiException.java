@@ -2,7 +2,10 @@ package org.domainguard.http;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.domainguard.sweep.DomainBusyException;
 import org.domainguard.sweep.SweepConflictException;
 
@@ -69,7 +72,20 @@ public class ApiException extends RuntimeException {
     if (failure instanceof HttpException http) {
       return forStatus(http.getStatusCode());
     }
+    if (databaseUnreachable(failure)) {
+      return new ApiException(503, "unavailable", "database unreachable or busy; try again shortly");
+    }
     return null;
+  }
+
+  /** The database cannot be reached right now (refused, dropped, or no connection within the pool's timeout). */
+  private static boolean databaseUnreachable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The error for a status vertx-web reports without an exception of ours (no route, body too large, ...). */

@@ -33,7 +33,8 @@ final class SweepViews {
     return base(r, "running", p.total(), p.done(), p.failed(), p.changed())
         .put("finishedAt", null)
         .put("ratePerSecond", round(p.ratePerSecond()))
-        .put("etaSeconds", p.etaSeconds());
+        .put("etaSeconds", p.etaSeconds())
+        .put("error", r.error());
   }
 
   private JsonObject recorded(SweepRecord r) {
@@ -42,7 +43,8 @@ final class SweepViews {
     return base(r, r.state(), r.total(), r.done(), r.failed(), r.changed())
         .put("finishedAt", r.finishedAt() == null ? null : r.finishedAt().toString())
         .put("ratePerSecond", seconds > 0 ? round(r.done() / seconds) : 0.0)
-        .put("etaSeconds", null);
+        .put("etaSeconds", null)
+        .put("error", r.error());
   }
 
   private static JsonObject base(SweepRecord r, String state, long total, long done, long failed, long changed) {
@@ -55,8 +57,7 @@ final class SweepViews {
         .put("done", done)
         .put("failed", failed)
         .put("changed", changed)
-        .put("startedAt", r.startedAt().toString())
-        .put("error", r.error());
+        .put("startedAt", r.startedAt().toString());
   }
 
   private static double round(double rate) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -17,6 +18,7 @@ import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.Map;
 import org.domainguard.testing.TestDaemon;
+import org.domainguard.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -156,6 +158,7 @@ class AdminApiTest {
     assertEquals(id, cancelling.getLong("id"));
     assertEquals("cancelled", waitForEnd(id).getString("state"));
     assertEquals("conflict", json(api.post("/admin/v1/sweeps/" + id + "/cancel", OPERATOR, (String) null), 409).getString("error"));
+    assertEquals(1, d.count("SELECT count(*) FROM admin_actions WHERE action = 'sweep_cancel' AND status = 202 AND token_name = 'admin'"));
   }
 
   @Test
@@ -222,7 +225,23 @@ class AdminApiTest {
     Map<String, Object> paths = (Map<String, Object>) doc.get("paths");
     assertEquals(java.util.Set.of("/health/live", "/health/ready", "/metrics", "/openapi.yaml", "/admin/v1/rechecks",
         "/admin/v1/sweeps", "/admin/v1/sweeps/{id}", "/admin/v1/sweeps/{id}/cancel", "/admin/v1/domains/{name}",
-        "/admin/v1/emails/{address}"), paths.keySet());
+        "/admin/v1/emails/{address}", "/admin/v1/sweeps/{id}/revert", "/admin/v1/held-changes", "/admin/v1/held-changes/approve",
+        "/admin/v1/held-changes/reject"), paths.keySet());
+  }
+
+  @Test
+  void unexpectedFailuresAre500WithoutInternalsAndAreLoggedOnceWithTheirCause() {
+    start("a@example.com");
+    d.sweep("all");
+    TestDatabase.jdbc(d.target, "DROP TABLE domain_checks CASCADE");
+    try (LogCapture logs = new LogCapture()) {
+      HttpResponse<Buffer> response = api.get("/admin/v1/domains/example.com", VIEWER);
+
+      assertEquals(500, response.statusCode());
+      assertEquals(new JsonObject().put("error", "internal").put("message", "internal error"), response.bodyAsJsonObject());
+      assertEquals(1, logs.count(Level.ERROR, "ApiFailureHandler"));
+      assertTrue(logs.text().contains("domain_checks"), "the cause is in the log");
+    }
   }
 
   private JsonObject waitForEnd(long id) throws InterruptedException {

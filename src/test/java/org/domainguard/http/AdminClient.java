@@ -36,9 +36,14 @@ final class AdminClient {
   }
 
   HttpResponse<Buffer> send(HttpMethod method, String path, String token, Buffer body) {
+    return sendAuthorized(method, path, token == null ? null : "Bearer " + token, body);
+  }
+
+  /** With this exact Authorization header (null for none). */
+  HttpResponse<Buffer> sendAuthorized(HttpMethod method, String path, String authorization, Buffer body) {
     HttpRequest<Buffer> request = web.request(method, port, "127.0.0.1", path);
-    if (token != null) {
-      request.putHeader("Authorization", "Bearer " + token);
+    if (authorization != null) {
+      request.putHeader("Authorization", authorization);
     }
     if (body != null) {
       request.putHeader("Content-Type", "application/json");
