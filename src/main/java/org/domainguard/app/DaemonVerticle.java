@@ -60,6 +60,11 @@ public final class DaemonVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    try {
+      config.http().admin().requireAuthentication();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     return Database.open(vertx, config.db())
         .compose(db -> {
           database = db;

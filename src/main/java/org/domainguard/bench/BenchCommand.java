@@ -382,7 +382,7 @@ public final class BenchCommand {
   /** CPU seconds per consumer over a phase, as a share of the machine and per unit of work. */
   private void cpuLines(Report report, String section, CpuUsage.Split split, long units, String unit) {
     report.put(section, "cpuSeconds", Report.round(split.seconds(), 2));
-    cpuLine(report, section, "cpuBench", "CPU: bench JVM (daemon / client)", split.self(), split, units, unit);
+    cpuLine(report, section, "cpuBench", "CPU: bench JVM", split.self(), split, units, unit);
     cpuLine(report, section, "cpuSimulator", "CPU: simulator process", split.simulator(), split, units, unit);
     if (cpu.seesDatabase()) {
       cpuLine(report, section, "cpuDatabase", "CPU: PostgreSQL", split.database(), split, units, unit);
@@ -399,9 +399,8 @@ public final class BenchCommand {
     double share = 100 * cpuSeconds / Math.max(1e-9, split.capacity());
     double micros = 1e6 * cpuSeconds / Math.max(1, units);
     report.put(section, key + "Seconds", Report.round(cpuSeconds, 2));
-    report.put(section, key + "Share", Report.round(share, 1));
     report.put(section, key + "MicrosPer" + Character.toUpperCase(unit.charAt(0)) + unit.substring(1), Report.round(micros, 1));
-    report.text(section, key, label, String.format(Locale.ROOT, "%5.1f%% of %d CPUs  %6.1f µs/%s", share, split.cpus(), micros, unit));
+    report.noted(section, key + "Share", label, share, 1, "%", String.format(Locale.ROOT, "%.1f µs CPU per %s", micros, unit));
   }
 
   /** The target is for 200k domains; other populations are held to the same domains/s. */

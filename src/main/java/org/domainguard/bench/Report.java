@@ -64,6 +64,12 @@ final class Report {
     lines.add(new Line(section, label, format(value, decimals), unit, "", ""));
   }
 
+  /** A figure with a remark in the target column (no verdict). */
+  void noted(String section, String key, String label, double value, int decimals, String unit, String note) {
+    put(section, key, round(value, decimals));
+    lines.add(new Line(section, label, format(value, decimals), unit, note, ""));
+  }
+
   void text(String section, String key, String label, String value) {
     put(section, key, value);
     lines.add(new Line(section, label, value, "", "", ""));

@@ -86,7 +86,18 @@ public record AppConfig(
   /** An admin bearer token, kept only as its SHA-256 digest. */
   public record AdminToken(String name, byte[] sha256, Role role) {}
 
-  public record Admin(List<AdminToken> tokens, boolean insecure) {}
+  public record Admin(List<AdminToken> tokens, boolean insecure) {
+    /**
+     * The daemon serves the admin API only with a token, unless insecure mode is explicit.
+     * Checked when serving starts, not when loading: migrate and check need no token.
+     */
+    public void requireAuthentication() {
+      if (tokens.isEmpty() && !insecure) {
+        throw new ConfigException("http.admin.token",
+            "no admin token configured: set DOMAINGUARD_ADMIN_TOKEN or http.admin.tokens (or http.admin.insecure: true for a throw-away set-up)");
+      }
+    }
+  }
 
   public static final Set<String> PROVIDERS = Set.of("fastly", "domainr", "simulator");
 

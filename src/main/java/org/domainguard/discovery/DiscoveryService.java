@@ -26,6 +26,7 @@ public final class DiscoveryService {
   private final AddressParser parser = new AddressParser();
   private final int chunkSize;
   private Future<Integer> running;
+  private Future<Integer> next;
 
   public DiscoveryService(Vertx vertx, Pool pool, int chunkSize) {
     this.vertx = vertx;
@@ -33,15 +34,33 @@ public final class DiscoveryService {
     this.chunkSize = chunkSize;
   }
 
-  /** Drains the queue; concurrent callers share one run. Completes with the number of addresses handled. */
+  /**
+   * Drains the queue and completes with the number of addresses handled. A call made while a run
+   * is under way gets a fresh run after it (shared by every such caller), so what was queued
+   * before the call is always covered when its future completes.
+   */
   public Future<Integer> discover() {
     if (running == null) {
-      running = drain(0).eventually(() -> {
-        running = null;
-        return Future.succeededFuture();
+      return start();
+    }
+    if (next == null) {
+      next = running.transform(ar -> {
+        next = null;
+        return start();
       });
     }
-    return running;
+    return next;
+  }
+
+  private Future<Integer> start() {
+    Future<Integer> run = drain(0);
+    running = run;
+    run.onComplete(ar -> {
+      if (running == run) {
+        running = null;
+      }
+    });
+    return run;
   }
 
   private Future<Integer> drain(int soFar) {

@@ -15,7 +15,6 @@ import java.util.Set;
 import org.domainguard.config.AppConfig;
 import org.domainguard.config.AppConfig.AdminToken;
 import org.domainguard.config.AppConfig.Role;
-import org.domainguard.config.ConfigException;
 import org.domainguard.config.Tokens;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,12 +49,9 @@ final class AdminAuth implements Handler<RoutingContext> {
     }
   }
 
-  /** Refuses a configuration with no token unless http.admin.insecure says so; configured tokens always win over it. */
+  /** With no token at all, only reachable when http.admin.insecure allowed it (see {@link AppConfig.Admin#requireAuthentication}). */
   static AdminAuth create(AppConfig.Admin admin, MeterRegistry registry, Clock clock) {
-    if (admin.tokens().isEmpty() && !admin.insecure()) {
-      throw new ConfigException("http.admin.token",
-          "no admin token configured: set DOMAINGUARD_ADMIN_TOKEN or http.admin.tokens (or http.admin.insecure: true for a throw-away set-up)");
-    }
+    admin.requireAuthentication();
     boolean insecure = admin.tokens().isEmpty();
     if (insecure) {
       log.warn("admin API is INSECURE: no token configured and http.admin.insecure is true; every request acts as operator name=insecure");
