@@ -382,15 +382,16 @@ public final class BenchCommand {
   /** CPU seconds per consumer over a phase, as a share of the machine and per unit of work. */
   private void cpuLines(Report report, String section, CpuUsage.Split split, long units, String unit) {
     report.put(section, "cpuSeconds", Report.round(split.seconds(), 2));
-    cpuLine(report, section, "cpuBench", "CPU: bench JVM", split.self(), split, units, unit);
-    cpuLine(report, section, "cpuSimulator", "CPU: simulator process", split.simulator(), split, units, unit);
+    cpuLine(report, section, "cpuBench", "CPU share: bench JVM", split.self(), split, units, unit);
+    cpuLine(report, section, "cpuSimulator", "CPU share: simulator process", split.simulator(), split, units, unit);
     if (cpu.seesDatabase()) {
-      cpuLine(report, section, "cpuDatabase", "CPU: PostgreSQL", split.database(), split, units, unit);
+      cpuLine(report, section, "cpuDatabase", "CPU share: PostgreSQL", split.database(), split, units, unit);
     }
-    cpuLine(report, section, "cpuOthers", "CPU: other processes (noise)", split.others(), split, units, unit);
-    cpuLine(report, section, "cpuIdle", "CPU: idle", split.idle(), split, units, unit);
+    cpuLine(report, section, "cpuOthers", "CPU share: other processes (noise)", split.others(), split, units, unit);
+    report.put(section, "cpuIdleSeconds", Report.round(split.idle(), 2));
+    report.number(section, "cpuIdleShare", "CPU share: idle", 100 * split.idle() / Math.max(1e-9, split.capacity()), 1, "%");
     if (split.steal() > 0) {
-      cpuLine(report, section, "cpuSteal", "CPU: stolen by the hypervisor", split.steal(), split, units, unit);
+      cpuLine(report, section, "cpuSteal", "CPU share: stolen by the hypervisor", split.steal(), split, units, unit);
     }
   }
 
