@@ -4,7 +4,7 @@
 # process. Each run's configuration, daemon logs and PostgreSQL data/log are under
 # target/faults/<class>/<method>/. Extra arguments go to Maven, e.g.
 #   scripts/fault-tests.sh -Dit.test=SigtermIT
-#   scripts/fault-tests.sh -Djunit.jupiter.conditions.deactivate='org.junit.*DisabledCondition'   # also the @Disabled bug demonstrations
+
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec mvn -B verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='org.domainguard.faults.*IT' "$@"

@@ -67,7 +67,8 @@ public final class DueSource {
     if (ids.isEmpty()) {
       return Future.succeededFuture();
     }
-    return pool.preparedQuery(Sql.RELEASE_LEASES).execute(Tuple.of(owner, ids.toArray(Long[]::new))).mapEmpty();
+    // Built explicitly: Tuple.of(owner, array) would spread the array as varargs.
+    return pool.preparedQuery(Sql.RELEASE_LEASES).execute(Tuple.tuple().addValue(owner).addValue(ids.toArray(Long[]::new))).mapEmpty();
   }
 
   public Future<Long> countDue(Instant cutoff) {

@@ -41,6 +41,7 @@ final class SweepRun {
   private Future<Void> refilling;
   private boolean exhausted;
   private boolean stopping;
+  private boolean ending;
   private Throwable failure;
   private int activeWorkers;
   private int pendingWrites;
@@ -151,16 +152,20 @@ final class SweepRun {
   }
 
   private void maybeEnd() {
-    if (activeWorkers > 0 || pendingWrites > 0 || ended.future().isComplete()) {
+    if (activeWorkers > 0 || pendingWrites > 0 || ending) {
       return;
     }
-    List<Long> untouched = new ArrayList<>();
-    queue.forEach(s -> untouched.add(s.id()));
-    queue.clear();
+    ending = true;
     End end = failure != null ? End.FAILED : stopping ? End.CANCELLED : End.COMPLETED;
-    with.source().release(untouched)
-        .onFailure(e -> log.warn("could not release leases; they expire on their own sweep={} count={}", id, untouched.size(), e))
-        .onComplete(v -> ended.complete(end));
+    // A page being claimed right now lands in the queue when it arrives: release after it.
+    Future<Void> settled = refilling == null ? Future.succeededFuture() : refilling.otherwiseEmpty();
+    settled.compose(v -> {
+      List<Long> untouched = new ArrayList<>();
+      queue.forEach(s -> untouched.add(s.id()));
+      queue.clear();
+      return with.source().release(untouched)
+          .onFailure(e -> log.warn("could not release leases; they expire on their own sweep={} count={}", id, untouched.size(), e));
+    }).onComplete(v -> ended.complete(end));
   }
 
   long id() {

@@ -42,6 +42,7 @@ public final class SweepService {
   private final int pageSize;
   private final Duration staleAfter;
   private final List<Handler<Long>> finished = new ArrayList<>();
+  private final List<UnrecordedEnd> unrecordedEnds = new ArrayList<>();
   private SweepRun running;
   private Future<Long> starting;
   private boolean closed;
@@ -71,7 +72,7 @@ public final class SweepService {
   public Future<Void> schedule(Duration interval) {
     long beat = Math.max(1_000, staleAfter.toMillis() / 4);
     vertx.setPeriodic(interval.toMillis(), interval.toMillis(), id -> scheduledSweep());
-    vertx.setPeriodic(beat, beat, id -> heartbeat().compose(v -> abandonStale())
+    vertx.setPeriodic(beat, beat, id -> heartbeat().compose(v -> recordEnds()).compose(v -> abandonStale())
         .onFailure(e -> log.warn("sweep heartbeat failed", e)));
     return abandonStale()
         .compose(n -> store.lastCompleted())
@@ -96,6 +97,19 @@ public final class SweepService {
       return;
     }
     start("due", "schedule", true).onFailure(e -> log.warn("scheduled sweep could not start; next interval retries", e));
+  }
+
+  /** The end of a sweep that could not be written (database down), kept until it is. */
+  private record UnrecordedEnd(long id, String state, Instant at, String error) {}
+
+  /** Writes the ends that could not be written before, so a sweep failed by an outage says why. */
+  private Future<Void> recordEnds() {
+    List<UnrecordedEnd> pending = new ArrayList<>(unrecordedEnds);
+    Future<Void> chain = Future.succeededFuture();
+    for (UnrecordedEnd end : pending) {
+      chain = chain.compose(v -> store.finish(end.id(), end.state(), end.at(), end.error()).onSuccess(x -> unrecordedEnds.remove(end)));
+    }
+    return chain;
   }
 
   private Future<Void> heartbeat() {
@@ -166,10 +180,12 @@ public final class SweepService {
       if (end == SweepRun.End.COMPLETED) {
         metrics.sweepSucceeded(clock.instant().getEpochSecond());
       }
-      return store.finish(run.id(), state, clock.instant(), error);
+      UnrecordedEnd record = new UnrecordedEnd(run.id(), state, clock.instant(), error);
+      return store.finish(record.id(), record.state(), record.at(), record.error())
+          .onFailure(e -> unrecordedEnds.add(record));
     }).onComplete(ar -> {
       if (ar.failed()) {
-        log.warn("could not record the end of sweep={}", run.id(), ar.cause());
+        log.warn("could not record the end of sweep={}; retrying with the heartbeat", run.id(), ar.cause());
       }
       running = null;
       guard.sweepEnded(run.id());

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -119,9 +118,6 @@ class DatabaseOutageIT extends FaultScenario {
    * 'running' for a whole lease and then be reported as abandoned by a stopped daemon.
    */
   @Test
-  @Disabled("bug: SweepService.launch drops the end of a sweep when store.finish fails (database down) and never retries it;"
-      + " the row stays 'running' until the stale-heartbeat check marks it failed a lease later with error"
-      + " 'abandoned: its daemon stopped', losing the real cause")
   @Timeout(value = 150, unit = TimeUnit.SECONDS)
   void databaseOutageMidSweepRecordsTheInterruptedSweepAsFailedWithItsCauseOnceTheDatabaseReturns() {
     Outage o = outageMidSweep();

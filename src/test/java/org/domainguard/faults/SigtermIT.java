@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -71,9 +70,6 @@ class SigtermIT extends FaultScenario {
    * back at once, so another daemon (or the next start) can take them without waiting a lease.
    */
   @Test
-  @Disabled("bug: DueSource.release binds Tuple.of(owner, Long[]) to the varargs overload, so the array is spread into"
-      + " separate parameters and RELEASE_LEASES fails ('expected number of parameters = [2] but the actual number is [N+1]');"
-      + " every cancelled or failed sweep leaves its queued domains leased until schedule.lease expires")
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void sigtermMidSweepReleasesTheLeasesOfDomainsItHadTakenButNotStarted() {
     Shutdown s = sigtermMidSweep();
