@@ -25,7 +25,8 @@ public final class AddressParser {
       return ParsedAddress.skipped("address longer than " + MAX_ADDRESS_LENGTH + " characters");
     }
     String trimmed = address.strip();
-    if (trimmed.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+    // Invisible formatting characters (zero-width, bidi overrides) are how lookalike addresses hide.
+    if (trimmed.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
       return ParsedAddress.skipped("address contains spaces or control characters");
     }
     int at = trimmed.lastIndexOf('@');

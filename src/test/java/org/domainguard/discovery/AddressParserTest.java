@@ -78,6 +78,8 @@ class AddressParserTest {
   void skipsControlCharacters() {
     assertEquals("address contains spaces or control characters", parser.parse("a@exam\u0000ple.com").skipReason());
     assertEquals("address contains spaces or control characters", parser.parse("a\u0007@example.com").skipReason());
+    assertEquals("address contains spaces or control characters", parser.parse("a@exam\u200Bple.com").skipReason(), "zero-width space");
+    assertEquals("address contains spaces or control characters", parser.parse("\u202Eevil@example.com").skipReason(), "bidi override");
   }
 
   @Test
