@@ -5,12 +5,12 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.domainguard.check.CheckResult;
+import org.domainguard.db.Timestamps;
 import org.domainguard.check.Phase;
 import org.domainguard.check.ProviderAnswer;
 
@@ -167,7 +167,7 @@ final class BatchColumns {
     return phase == null ? null : phase.name();
   }
 
-  static OffsetDateTime time(Instant instant) {
-    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  private static OffsetDateTime time(Instant instant) {
+    return Timestamps.utc(instant);
   }
 }

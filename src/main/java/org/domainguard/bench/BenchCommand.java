@@ -152,15 +152,18 @@ public final class BenchCommand {
       memory(report);
       report.number("run", "seconds", "bench wall time", (System.nanoTime() - benchStarted) / 1e9, 1, "s");
     } finally {
-      if (benchDb != null) {
-        awaitQuietly(benchDb.close());
-      }
-      awaitQuietly(vertx.close());
-      if (embedded != null) {
-        embedded.close();
-      }
-      if (sim != null) {
-        sim.close();
+      try {
+        if (benchDb != null) {
+          awaitQuietly(benchDb.close());
+        }
+        awaitQuietly(vertx.close());
+        if (embedded != null) {
+          embedded.close();
+        }
+      } finally {
+        if (sim != null) {
+          sim.close();
+        }
       }
     }
 

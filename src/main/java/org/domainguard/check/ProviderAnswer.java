@@ -7,17 +7,18 @@ import java.util.List;
 public sealed interface ProviderAnswer {
 
   /** A successful lookup: the space-separated status tokens in the provider's order (right-most most important). */
-  record Statuses(List<String> tokens) implements ProviderAnswer {
+  record Statuses(List<String> tokens, String raw) implements ProviderAnswer {
     public Statuses {
       tokens = List.copyOf(tokens);
     }
 
-    public static Statuses parse(String raw) {
-      return new Statuses(raw == null || raw.isBlank() ? List.of() : List.of(raw.trim().split("\\s+")));
+    /** The raw string is kept as tokens joined by one space: it is stored with every check. */
+    public Statuses(List<String> tokens) {
+      this(tokens, String.join(" ", tokens));
     }
 
-    public String raw() {
-      return String.join(" ", tokens);
+    public static Statuses parse(String raw) {
+      return new Statuses(raw == null || raw.isBlank() ? List.of() : List.of(raw.trim().split("\\s+")));
     }
   }
 

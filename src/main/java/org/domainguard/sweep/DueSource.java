@@ -12,6 +12,7 @@ import java.util.List;
 import org.domainguard.apply.DomainState;
 import org.domainguard.check.Phase;
 import org.domainguard.db.Sql;
+import org.domainguard.db.Timestamps;
 
 /**
  * Hands out due domains under a lease: a leased domain is checked by its owner only, and a
@@ -92,6 +93,6 @@ public final class DueSource {
   }
 
   private static java.time.OffsetDateTime at(Instant instant) {
-    return instant.atOffset(java.time.ZoneOffset.UTC);
+    return Timestamps.utc(instant);
   }
 }

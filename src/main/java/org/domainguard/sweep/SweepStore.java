@@ -7,10 +7,10 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.domainguard.db.Sql;
+import org.domainguard.db.Timestamps;
 
 /** The sweeps table: one row per sweep with its scope, trigger, counts and end state. */
 public final class SweepStore {
@@ -24,12 +24,12 @@ public final class SweepStore {
 
   Future<Long> create(String scope, String trigger, long total, Instant startedAt) {
     return pool.preparedQuery(Sql.INSERT_SWEEP)
-        .execute(Tuple.of(scope, trigger, owner, (int) total, startedAt.atOffset(ZoneOffset.UTC)))
+        .execute(Tuple.of(scope, trigger, owner, (int) total, Timestamps.utc(startedAt)))
         .map(rows -> rows.iterator().next().getLong("id"));
   }
 
   Future<Void> finish(long id, String state, Instant at, String error) {
-    return pool.preparedQuery(Sql.FINISH_SWEEP).execute(Tuple.of(id, state, at.atOffset(ZoneOffset.UTC), error)).mapEmpty();
+    return pool.preparedQuery(Sql.FINISH_SWEEP).execute(Tuple.of(id, state, Timestamps.utc(at), error)).mapEmpty();
   }
 
   Future<Void> heartbeat(long id) {
