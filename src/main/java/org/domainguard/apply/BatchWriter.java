@@ -187,8 +187,13 @@ public final class BatchWriter {
           return changes.compose(c -> split.hold().isEmpty()
               ? Future.succeededFuture(c)
               : conn.preparedQuery(Sql.HOLD_CHANGES).execute(BatchColumns.holds(split.hold())).map(held -> {
-                log.warn("mass-change guard held unverifications domains={} addresses={}",
-                    split.hold().size(), split.hold().stream().mapToInt(MassChangeGuard.Candidate::addresses).sum());
+                int addresses = split.hold().stream().mapToInt(MassChangeGuard.Candidate::addresses).sum();
+                if (split.startedHolding()) {
+                  log.warn("mass-change guard limit reached: further unverifications are held for an operator (GET /admin/v1/held-changes) domains={} addresses={}",
+                      split.hold().size(), addresses);
+                } else {
+                  log.debug("mass-change guard held unverifications domains={} addresses={}", split.hold().size(), addresses);
+                }
                 return c;
               }));
         });

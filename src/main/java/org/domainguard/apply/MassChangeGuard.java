@@ -26,12 +26,14 @@ public final class MassChangeGuard {
     long checked;
     long addresses;
     long domains;
+    boolean holding;
   }
 
   /** One acting record and the number of addresses it would change. */
   public record Candidate(CheckRecord record, int addresses) {}
 
-  public record Split(List<Candidate> apply, List<Candidate> hold) {}
+  /** {@code startedHolding}: this batch is the first in its window to hold anything (worth one warning). */
+  public record Split(List<Candidate> apply, List<Candidate> hold, boolean startedHolding) {}
 
   public MassChangeGuard(AppConfig.Guard config, Clock clock) {
     this.maxChanges = config.maxChanges();
@@ -57,19 +59,22 @@ public final class MassChangeGuard {
     batch.forEach(r -> window(r).checked++);
     List<Candidate> apply = new ArrayList<>();
     List<Candidate> hold = new ArrayList<>();
+    boolean startedHolding = false;
     for (Candidate c : candidates) {
       Window w = window(c.record());
       // At least one domain per window, or a lone recheck of a lapsed domain could never act.
       long domainLimit = Math.max(1, (long) Math.floor(maxRatio * Math.max(w.total, w.checked)));
       if (w.addresses + c.addresses() > maxChanges || w.domains + 1 > domainLimit) {
         hold.add(c);
+        startedHolding |= !w.holding;
+        w.holding = true;
       } else {
         w.addresses += c.addresses();
         w.domains++;
         apply.add(c);
       }
     }
-    return new Split(apply, hold);
+    return new Split(apply, hold, startedHolding);
   }
 
   /** Gives back what a batch had reserved when its transaction did not commit. */
