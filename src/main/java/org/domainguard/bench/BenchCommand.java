@@ -58,7 +58,7 @@ public final class BenchCommand {
   static final int DISCOVERY_CHUNK = 2_000;
   static final double FAST_RATE = 1_000_000;
   static final int FAST_BURST = 100_000;
-  /** Targets of the issue, for a 2-core machine. */
+  /** Performance targets for a 2-core machine. */
   static final double SWEEP_VS_RAW = 0.6;
   static final double SWEEP_SECONDS_AT_REFERENCE = 60;
   static final long REFERENCE_DOMAINS = 200_000;
@@ -407,7 +407,7 @@ public final class BenchCommand {
     report.noted(section, key + "Share", label, share, 1, "%", String.format(Locale.ROOT, "%.1f µs CPU per %s", micros, unit));
   }
 
-  /** The issue's target is for 200k domains; other populations are held to the same domains/s. */
+  /** The sweep-time target is for 200k domains; other populations are held to the same domains/s. */
   static double scaledSweepLimit(long domains) {
     return SWEEP_SECONDS_AT_REFERENCE * Math.max(1, domains) / REFERENCE_DOMAINS;
   }
