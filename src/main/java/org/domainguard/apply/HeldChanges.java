@@ -42,10 +42,13 @@ public final class HeldChanges {
     });
   }
 
-  /** Rejects the open hold of {@code domain} (all holds when null): nothing changes, the hold is closed. */
+  /**
+   * Rejects the open hold of {@code domain} (all holds when null): no address changes, the hold is
+   * closed, and the domain's lapse is forgotten so it is checked afresh.
+   */
   public Future<JsonObject> reject(String domain, String actor) {
     return pool.preparedQuery(Sql.REJECT_HELD).execute(Tuple.of(domain, actor))
-        .compose(rows -> refreshGauge().map(new JsonObject().put("rejected", rows.rowCount())));
+        .compose(rows -> refreshGauge().map(new JsonObject().put("rejected", rows.iterator().next().getLong(0))));
   }
 
   public Future<Long> refreshGauge() {

@@ -29,13 +29,11 @@ public final class Policy {
       return new Decision(phase, state.lapsePhase(), state.lapseSeenAt(), failures, at.plus(backoff(failures)), null, null);
     }
     boolean lapsedBefore = state.lapsePhase() != null && state.lapsePhase().isLapsed();
-    boolean registeredAgain = (answered == Phase.ACTIVE || answered == Phase.GRACE)
-        && (lapsedBefore || state.phase() == Phase.REREGISTERED);
-    if (registeredAgain) {
+    if ((answered == Phase.ACTIVE || answered == Phase.GRACE) && lapsedBefore) {
       // Only addresses verified before the lapse was first seen belonged to the old registrant.
+      // The lapse is then over: the next answer is judged on its own.
       Instant cutoff = state.lapseSeenAt() != null && state.lapseSeenAt().isBefore(at) ? state.lapseSeenAt() : at;
-      return new Decision(Phase.REREGISTERED, state.lapsePhase(), state.lapseSeenAt(), 0, at.plus(schedule.active()),
-          reason(Phase.REREGISTERED), cutoff);
+      return new Decision(Phase.REREGISTERED, null, null, 0, at.plus(schedule.active()), reason(Phase.REREGISTERED), cutoff);
     }
     if (answered == Phase.ACTIVE) {
       // Renewed (or never lapsed): the lapse is over.

@@ -7,8 +7,8 @@ import org.domainguard.db.Sql;
 
 /**
  * The way back after a provider incident: re-verifies the addresses a sweep unverified, unless
- * something changed them since, with an audit row each. Re-verification makes their domains due,
- * so each is checked afresh.
+ * something changed them since, with their earlier verification time and an audit row each.
+ * Re-verification makes their domains due, so each is checked afresh.
  */
 public final class SweepRevert {
   private final Pool pool;
@@ -19,6 +19,8 @@ public final class SweepRevert {
 
   /** Completes with the number of addresses re-verified. */
   public Future<Long> revert(long sweepId, String actor) {
-    return pool.preparedQuery(Sql.REVERT_SWEEP).execute(Tuple.of(sweepId, actor)).map(rows -> rows.iterator().next().getLong(0));
+    return pool.withTransaction(conn -> conn.query(Sql.RESTORING).execute()
+        .compose(v -> conn.preparedQuery(Sql.REVERT_SWEEP).execute(Tuple.of(sweepId, actor)))
+        .map(rows -> rows.iterator().next().getLong(0)));
   }
 }

@@ -23,6 +23,8 @@ public final class DomainChecker {
   private static final Logger log = LoggerFactory.getLogger(DomainChecker.class);
   /** A provider that keeps answering 429 still gets a bounded number of turns per check. */
   static final int MAX_RATE_LIMITED_TURNS = 20;
+  /** The longest pause one Retry-After can impose. */
+  static final Duration MAX_PAUSE = Duration.ofMinutes(10);
 
   private final Vertx vertx;
   private final StatusProvider provider;
@@ -72,7 +74,9 @@ public final class DomainChecker {
             return Future.succeededFuture(new Attempted(answer, attempt));
           }
           if (failure.outcome() == Outcome.RATE_LIMITED) {
-            Duration pause = failure.retryAfter() != null ? failure.retryAfter() : config.defaultRetryAfter();
+            Duration asked = failure.retryAfter() != null ? failure.retryAfter() : config.defaultRetryAfter();
+            // A provider asking for a year (or a date in 9999) must not stop checking until restart.
+            Duration pause = asked.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : asked;
             bucket.pause(pause.toNanos());
             log.debug("rate limited provider={} domain={} pauseMs={}", provider.name(), domain, pause.toMillis());
             return rateLimitedTurns + 1 < MAX_RATE_LIMITED_TURNS

@@ -31,8 +31,15 @@ final class ProviderHttp {
   }
 
   /** The answer for a status value found in a body: tokens, or malformed when missing, not a string or blank. */
+  /** Longer than any real list of status tokens. */
+  static final int MAX_STATUS_LENGTH = 1_000;
+
   static ProviderAnswer statuses(Object value) {
     if (value instanceof String raw && !raw.isBlank()) {
+      // Stored with every check: a NUL (which PostgreSQL refuses) must not fail a whole batch.
+      if (raw.length() > MAX_STATUS_LENGTH || raw.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t')) {
+        return malformed("status has control characters or is too long");
+      }
       return ProviderAnswer.Statuses.parse(raw);
     }
     return malformed(value == null ? "no status in body" : "status is not a non-empty string");

@@ -129,7 +129,9 @@ public record AppConfig(
       if (uri.getHost() == null) {
         throw new ConfigException("db.url", "has no host");
       }
-    } catch (java.net.URISyntaxException e) {
+      // The client's parser is stricter than java.net.URI, and its message would quote the password.
+      io.vertx.pgclient.PgConnectOptions.fromUri(url.replaceFirst("^postgres://", "postgresql://"));
+    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
       // The URL may carry a password: name the key only.
       throw new ConfigException("db.url", "is not a valid URL");
     }

@@ -62,9 +62,20 @@ public final class ConfigLoader {
     options.addStore(new ConfigStoreOptions().setType("json").setConfig(fromEnvironment(env)));
     ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
     return retriever.getConfig()
-        .recover(e -> Future.failedFuture(new ConfigException(file.toString(), "cannot be read as YAML: " + e.getMessage())))
+        .recover(e -> Future.failedFuture(new ConfigException(file.toString(), "cannot be read as YAML" + where(e))))
         .map(AppConfig::from)
         .eventually(retriever::close);
+  }
+
+  /** The line and column of a YAML error; the parser's message quotes the offending line, which may hold a secret. */
+  private static String where(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("line (\\d+), column (\\d+)").matcher(String.valueOf(t.getMessage()));
+      if (m.find()) {
+        return " (error near line " + m.group(1) + ", column " + m.group(2) + ")";
+      }
+    }
+    return "";
   }
 
   static JsonObject fromEnvironment(Map<String, String> env) {

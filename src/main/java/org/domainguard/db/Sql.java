@@ -112,10 +112,10 @@ public final class Sql {
           FROM watched_addresses w, t
           WHERE w.domain_id = t.domain_id AND e.id = w.email_id AND e.verified
             AND COALESCE(e.verified_at, '-infinity') < t.cutoff
-          RETURNING e.id, e.address, t.domain_id, t.reason, t.phase, t.check_key, t.sweep_id),
+          RETURNING e.id, e.address, e.verified_at, t.domain_id, t.reason, t.phase, t.check_key, t.sweep_id),
       events AS (
-          INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, reason, phase, check_id, sweep_id)
-          SELECT ch.id, ch.address, ch.domain_id, true, false, ch.reason, ch.phase, dc.id, ch.sweep_id
+          INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, old_verified_at, reason, phase, check_id, sweep_id)
+          SELECT ch.id, ch.address, ch.domain_id, true, false, ch.verified_at, ch.reason, ch.phase, dc.id, ch.sweep_id
           FROM changed ch LEFT JOIN domain_checks dc ON dc.check_key = ch.check_key
           RETURNING domain_id, reason)
       SELECT domain_id, reason, count(*) AS changed FROM events GROUP BY domain_id, reason""";
@@ -160,32 +160,54 @@ public final class Sql {
           FROM watched_addresses w, h
           WHERE w.domain_id = h.domain_id AND e.id = w.email_id AND e.verified
             AND COALESCE(e.verified_at, '-infinity') < h.cutoff
-          RETURNING e.id, e.address, h.domain_id, h.reason, h.phase, h.check_id, h.sweep_id),
+          RETURNING e.id, e.address, e.verified_at, h.domain_id, h.reason, h.phase, h.check_id, h.sweep_id),
       events AS (
-          INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, reason, phase, check_id, sweep_id, actor)
-          SELECT id, address, domain_id, true, false, reason, phase, check_id, sweep_id, $2 FROM changed
+          INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, old_verified_at, reason, phase, check_id, sweep_id, actor)
+          SELECT id, address, domain_id, true, false, verified_at, reason, phase, check_id, sweep_id, $2 FROM changed
           RETURNING reason)
       SELECT (SELECT count(*) FROM h) AS holds, (SELECT count(*) FROM events) AS addresses,
              (SELECT json_object_agg(reason, n) FROM (SELECT reason, count(*) AS n FROM events GROUP BY reason) r) AS by_reason""";
 
+  /**
+   * Rejects open holds (one domain, or all when $1 is null). The operator has judged the evidence
+   * wrong, so the domains' lapse is forgotten and each is checked afresh: a later "active" answer
+   * must not turn the rejected lapse into a re-registration.
+   */
   public static final String REJECT_HELD = """
-      UPDATE held_changes SET state = 'rejected', decided_at = now(), decided_by = $2
-      WHERE state = 'held' AND ($1::text IS NULL OR domain_id = (SELECT id FROM domains WHERE name = $1))""";
+      WITH rejected AS (
+          UPDATE held_changes SET state = 'rejected', decided_at = now(), decided_by = $2
+          WHERE state = 'held' AND ($1::text IS NULL OR domain_id = (SELECT id FROM domains WHERE name = $1))
+          RETURNING domain_id),
+      reset AS (
+          UPDATE domains SET phase = NULL, lapse_phase = NULL, lapse_seen_at = NULL, next_check_at = now()
+          WHERE id IN (SELECT domain_id FROM rejected)
+          RETURNING id)
+      SELECT count(*) FROM rejected""";
+
+  /** Makes the revert that follows restore verified_at instead of stamping a new one (this transaction only). */
+  public static final String RESTORING = "SELECT set_config('domainguard.restoring', 'on', true)";
 
   /**
    * Re-verifies what a sweep unverified, where nothing changed the address since (no later event,
-   * still unverified for the same reason), each with an audit row.
+   * still unverified for the same reason), restoring its earlier verified_at, each with an audit
+   * row. A lapse first seen during that sweep is forgotten (the operator judged it wrong) and the
+   * domain is checked afresh; a lapse seen before it stands. Run after RESTORING, in one transaction.
    */
   public static final String REVERT_SWEEP = """
       WITH last AS (
-          SELECT ve.email_id, ve.reason, ve.domain_id FROM verification_events ve
+          SELECT ve.email_id, ve.reason, ve.domain_id, ve.old_verified_at FROM verification_events ve
           WHERE ve.sweep_id = $1 AND NOT ve.new_verified
             AND NOT EXISTS (SELECT 1 FROM verification_events later WHERE later.email_id = ve.email_id AND later.id > ve.id)),
       changed AS (
-          UPDATE email_addresses e SET verified = true, unverify_reason = NULL
+          UPDATE email_addresses e SET verified = true, unverify_reason = NULL, verified_at = COALESCE(last.old_verified_at, e.verified_at)
           FROM last
           WHERE e.id = last.email_id AND NOT e.verified AND e.unverify_reason = last.reason
           RETURNING e.id, e.address, last.domain_id, last.reason),
+      reset AS (
+          UPDATE domains SET phase = NULL, lapse_phase = NULL, lapse_seen_at = NULL, next_check_at = now()
+          WHERE id IN (SELECT domain_id FROM changed)
+            AND lapse_seen_at >= (SELECT started_at FROM sweeps WHERE id = $1)
+          RETURNING id),
       events AS (
           INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, reason, sweep_id, actor)
           SELECT id, address, domain_id, false, true, 'revert_of_' || reason, $1, $2 FROM changed

@@ -74,12 +74,13 @@ final class AdminAuth implements Handler<RoutingContext> {
     if (insecure) {
       return new Caller("insecure", Role.OPERATOR, client);
     }
-    if (limiter.blocked(client)) {
+    String presented = bearer(ctx.request().getHeader("Authorization"));
+    AdminToken token = presented == null ? null : match(Tokens.sha256(presented));
+    // Only failures are limited: a flood of bad attempts from elsewhere never locks out a valid token.
+    if (token == null && limiter.blocked(client)) {
       countFailure("rate_limited");
       throw ApiException.tooManyRequests("too many failed authentications from this address; try again later", limiter.secondsLeft());
     }
-    String presented = bearer(ctx.request().getHeader("Authorization"));
-    AdminToken token = presented == null ? null : match(Tokens.sha256(presented));
     if (token == null) {
       limiter.failed(client);
       countFailure(presented == null ? "missing" : "invalid");

@@ -62,6 +62,9 @@ final class Inputs {
     if (input.indexOf('@') < 0) {
       throw ApiException.badRequest("email has no '@'");
     }
+    if (input.chars().anyMatch(Character::isISOControl)) {
+      throw ApiException.badRequest("email contains control characters");
+    }
     return PARSER.parse(input);
   }
 

@@ -97,7 +97,18 @@ class PolicyTest {
       assertEquals("domain_reregistered", d.unverifyReason());
       assertEquals(firstSeen, d.cutoff(), "addresses verified after the lapse was seen belong to the new registrant");
       assertEquals(NOW.plus(Duration.ofDays(30)), d.nextCheckAt());
+      assertNull(d.lapseSeenAt(), "the lapse is over");
     }
+  }
+
+  @Test
+  void reregisteredThenActiveIsActiveAgain() {
+    Decision d = strict.decide(state(Phase.REREGISTERED, null, null, 0), answer("active"));
+    assertEquals(Phase.ACTIVE, d.phase());
+    assertFalse(d.unverifies());
+    Decision grace = strict.decide(state(Phase.REREGISTERED, null, null, 0), answer("active undelegated"));
+    assertEquals(Phase.GRACE, grace.phase(), "the new owner's own grace is monitored daily");
+    assertEquals("domain_grace", grace.unverifyReason());
   }
 
   @Test

@@ -106,6 +106,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void passwordsTheClientCannotParseNeverAppearInTheError(Vertx vertx) {
+    String message = failure(vertx, "", Map.of("DOMAINGUARD_DB_URL", "postgresql://u:pa$s+w=rd@db.internal:5432/guard"));
+    assertTrue(message.startsWith("db.url:"), message);
+    assertFalse(message.contains("pa$s"), message);
+  }
+
+  @Test
+  void yamlErrorsNameThePlaceNotTheContent(Vertx vertx) {
+    String message = failure(vertx, "provider:\n  fastly:\n    api-key: \"SUPERSECRET\n  name: [\n", Map.of());
+    assertTrue(message.contains("cannot be read as YAML"), message);
+    assertFalse(message.contains("SUPERSECRET"), message);
+  }
+
+  @Test
   void missingExplicitFileIsAConfigError(Vertx vertx) {
     ConfigException e = assertThrows(ConfigException.class,
         () -> await(ConfigLoader.load(vertx, dir.resolve("nope.yaml"), true, Map.of())));

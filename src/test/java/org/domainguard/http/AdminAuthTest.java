@@ -121,7 +121,7 @@ class AdminAuthTest {
   }
 
   @Test
-  void repeatedFailuresFromOneAddressAre429UntilTheMinuteEnds() {
+  void repeatedFailuresFromOneAddressAre429UntilTheMinuteEndsButValidTokensStillWork() {
     TestDaemon d = daemon(Map.of());
     AdminClient api = client(d);
     for (int i = 0; i < 10; i++) {
@@ -131,13 +131,13 @@ class AdminAuthTest {
     status(limited, 429, "too_many_requests");
     long retryAfter = Long.parseLong(limited.getHeader("Retry-After"));
     assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
-    status(api.get("/admin/v1/sweeps", OPERATOR), 429, "too_many_requests");
-    status(api.post("/admin/v1/sweeps", OPERATOR, "{}"), 429, "too_many_requests");
-    assertEquals(0, d.count("SELECT count(*) FROM sweeps"));
+    status(api.get("/admin/v1/sweeps", "guess-11"), 429, "too_many_requests");
+    // Only failures are limited: a flood of bad guesses never locks a real operator out.
+    assertEquals(200, api.get("/admin/v1/sweeps", OPERATOR).statusCode());
 
     String metrics = api.get("/metrics", null).bodyAsString();
     assertTrue(metrics.contains("domainguard_admin_auth_failures_total{reason=\"invalid\"} 10.0"), metrics);
-    assertTrue(metrics.contains("domainguard_admin_auth_failures_total{reason=\"rate_limited\"} 3.0"), metrics);
+    assertTrue(metrics.contains("domainguard_admin_auth_failures_total{reason=\"rate_limited\"} 2.0"), metrics);
   }
 
   @Test

@@ -137,6 +137,7 @@ class AdminValidationTest {
     error(api.get("/admin/v1/domains/unwatched.com", OPERATOR), 404, "not_found");
     error(api.get("/admin/v1/emails/nobody@unwatched.com", OPERATOR), 404, "not_found");
     error(api.get("/admin/v1/emails/no-at-sign", OPERATOR), 400, "bad_request");
+    error(api.get("/admin/v1/emails/a%00@example.com", OPERATOR), 400, "bad_request");
   }
 
   @ParameterizedTest(name = "sweep id {0} is a 400")

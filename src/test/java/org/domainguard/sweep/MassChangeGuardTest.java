@@ -80,6 +80,25 @@ class MassChangeGuardTest {
     assertEquals(open, rejected.getLong("rejected"));
     assertEquals(before + 2, d.count("SELECT count(*) FROM email_addresses WHERE NOT verified"), "rejecting changes no address");
     assertEquals(0, Await.await(held.refreshGauge()));
+    assertEquals(open, d.count("SELECT count(*) FROM domains WHERE lapse_seen_at IS NULL AND phase IS NULL AND next_check_at <= now()"),
+        "a rejected lapse is forgotten and the domain checked afresh");
+  }
+
+  @Test
+  void aRejectedFalseLapseNeverComesBackAsAReregistration() {
+    for (int i = 0; i < 4; i++) {
+      lapse("false" + i + ".org", 2);
+    }
+    d.sweep("all");
+    long unverified = d.count("SELECT count(*) FROM email_addresses WHERE NOT verified");
+    Await.await(new HeldChanges(d.pool, new Metrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())).reject(null, "operator:alice"));
+    for (int i = 0; i < 4; i++) {
+      d.simulate("false" + i + ".org", new JsonObject().put("status", "active"));
+    }
+    d.sweep("due");
+    assertEquals(unverified, d.count("SELECT count(*) FROM email_addresses WHERE NOT verified"));
+    assertEquals(0, d.count("SELECT count(*) FROM domains WHERE phase = 'REREGISTERED'"));
+    assertEquals(0, d.count("SELECT count(*) FROM held_changes WHERE state = 'held'"));
   }
 
   @Test
@@ -92,6 +111,10 @@ class MassChangeGuardTest {
 
     long reverted = Await.await(new SweepRevert(d.pool).revert(sweep, "operator:bob"));
     assertEquals(2, reverted);
+    assertEquals(2, d.count("SELECT count(*) FROM email_addresses e JOIN verification_events v ON v.email_id = e.id AND NOT v.new_verified "
+        + "WHERE e.verified AND e.verified_at = v.old_verified_at"), "the earlier verification time is restored");
+    assertEquals(1, d.count("SELECT count(*) FROM domains WHERE lapse_seen_at IS NULL AND next_check_at <= now()"),
+        "the lapse first seen in the reverted sweep is forgotten and the domain checked afresh");
     assertFalse(d.query("SELECT verified FROM email_addresses WHERE address = 'u0@oops.org'").iterator().next().getBoolean(0));
     assertEquals(2, d.count("SELECT count(*) FROM verification_events WHERE new_verified AND actor = 'operator:bob' AND reason = 'revert_of_domain_released'"));
     assertEquals(0, Await.await(new SweepRevert(d.pool).revert(sweep, "operator:bob")), "reverting twice changes nothing");

@@ -149,6 +149,18 @@ class SweepPipelineTest {
   }
 
   @Test
+  void aStatusWithANulByteIsMalformedAndDoesNotFailTheBatch() {
+    d.simulate("weird.com", new JsonObject().put("status", "undelegated inactive\u0000x"));
+    d.insertVerified("a@weird.com", "b@fine.net");
+    d.sweep("all");
+    assertTrue(verified("a@weird.com"));
+    assertEquals("malformed", d.query("SELECT c.outcome FROM domain_checks c JOIN domains d ON d.id = c.domain_id WHERE d.name = 'weird.com' LIMIT 1")
+        .iterator().next().getString(0));
+    assertEquals("completed", d.query("SELECT state FROM sweeps").iterator().next().getString(0));
+    assertEquals(2, d.count("SELECT count(*) FROM domains WHERE last_checked_at IS NOT NULL"));
+  }
+
+  @Test
   void nothingDueMeansNothingChecked() {
     d.insertVerified("a@example.com");
     d.sweep("due");
