@@ -21,10 +21,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class DomainChecker {
   private static final Logger log = LoggerFactory.getLogger(DomainChecker.class);
-  /** A provider that keeps answering 429 still gets a bounded number of turns per check. */
+  /**
+   * A provider that keeps answering 429 gets a bounded number of turns and time per check, well
+   * inside the default 5-minute lease, so no other daemon takes the domain over meanwhile.
+   */
   static final int MAX_RATE_LIMITED_TURNS = 20;
+  static final Duration MAX_RATE_LIMITED_WAIT = Duration.ofMinutes(2);
   /** The longest pause one Retry-After can impose. */
-  static final Duration MAX_PAUSE = Duration.ofMinutes(10);
+  static final Duration MAX_PAUSE = Duration.ofMinutes(1);
 
   private final Vertx vertx;
   private final StatusProvider provider;
@@ -60,12 +64,14 @@ public final class DomainChecker {
 
   public Future<CheckResult> check(String domain) {
     Instant started = clock.instant();
-    return attempt(domain, 1, 0).map(a -> new CheckResult(domain, provider.name(), started, clock.instant(), a.answer, a.attempts));
+    long startedNanos = System.nanoTime();
+    return attempt(domain, 1, 0, startedNanos)
+        .map(a -> new CheckResult(domain, provider.name(), started, clock.instant(), a.answer, a.attempts));
   }
 
   private record Attempted(ProviderAnswer answer, int attempts) {}
 
-  private Future<Attempted> attempt(String domain, int attempt, int rateLimitedTurns) {
+  private Future<Attempted> attempt(String domain, int attempt, int rateLimitedTurns, long startedNanos) {
     return breakerClosed()
         .compose(v -> acquireToken())
         .compose(v -> call(domain))
@@ -79,14 +85,16 @@ public final class DomainChecker {
             Duration pause = asked.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : asked;
             bucket.pause(pause.toNanos());
             log.debug("rate limited provider={} domain={} pauseMs={}", provider.name(), domain, pause.toMillis());
-            return rateLimitedTurns + 1 < MAX_RATE_LIMITED_TURNS
-                ? attempt(domain, attempt, rateLimitedTurns + 1)
+            boolean patienceLeft = rateLimitedTurns + 1 < MAX_RATE_LIMITED_TURNS
+                && System.nanoTime() - startedNanos < MAX_RATE_LIMITED_WAIT.toNanos();
+            return patienceLeft
+                ? attempt(domain, attempt, rateLimitedTurns + 1, startedNanos)
                 : Future.succeededFuture(new Attempted(answer, attempt));
           }
           if (attempt > config.retries()) {
             return Future.succeededFuture(new Attempted(answer, attempt));
           }
-          return delay(backoff(attempt)).compose(v -> attempt(domain, attempt + 1, rateLimitedTurns));
+          return delay(backoff(attempt)).compose(v -> attempt(domain, attempt + 1, rateLimitedTurns, startedNanos));
         });
   }
 
