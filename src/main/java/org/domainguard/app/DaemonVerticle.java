@@ -95,7 +95,8 @@ public final class DaemonVerticle extends VerticleBase {
     MassChangeGuard guard = new MassChangeGuard(config.guard(), clock);
     Duration lease = config.schedule().lease();
     DueSource source = new DueSource(db.pool(), owner, lease, clock);
-    sweeps = new SweepService(vertx, discovery, source, new SweepStore(db.pool(), owner), checker,
+    SweepStore sweepStore = new SweepStore(db.pool(), owner);
+    sweeps = new SweepService(vertx, discovery, source, sweepStore, checker,
         new Policy(config.schedule(), config.policy()), new BatchWriter(vertx, db.pool(), config.writer(), guard, metrics),
         guard, metrics, clock, p.maxInFlight(), pageSize(p, lease), lease);
 
@@ -112,7 +113,7 @@ public final class DaemonVerticle extends VerticleBase {
     new HealthRoutes(db, checker::breakerState).mount(router);
     new MetricsRoute(registry, metrics::sweepTotal).mount(router);
     Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
-        vertx, config.http().admin(), sweeps, new SweepStore(db.pool(), owner), held, new SweepRevert(db.pool()), db.pool(), registry, clock));
+        vertx, config.http().admin(), sweeps, sweepStore, held, new SweepRevert(db.pool()), db.pool(), registry, clock));
     return adminApi.compose(v -> ApiServer.listen(vertx, config.http().host(), config.http().port(), router))
         .onSuccess(s -> server = s)
         .compose(s -> sweeps.schedule(config.schedule().sweepInterval()));

@@ -1,5 +1,7 @@
 package org.domainguard.bench;
 
+import static org.domainguard.app.Blocking.await;
+
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
@@ -19,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +28,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.domainguard.app.DaemonVerticle;
 import org.domainguard.app.VertxRuntime;
 import org.domainguard.check.Providers;
@@ -117,7 +117,7 @@ public final class BenchCommand {
       DbTarget target;
       String dbUrl;
       if (externalUrl.isEmpty()) {
-        deleteRecursively(DATA_DIR);
+        EmbeddedDatabase.wipe(DATA_DIR);
         embedded = EmbeddedDatabase.start(DATA_DIR);
         target = embedded.target("public");
         dbUrl = "postgresql://postgres:postgres@127.0.0.1:" + target.port() + "/postgres";
@@ -569,38 +569,11 @@ public final class BenchCommand {
     return await(pool.query(sql).execute(), Duration.ofMinutes(5)).iterator().next().getLong(0);
   }
 
-  /** Waits (bounded) for a future from this thread, never an event loop, unwrapping its failure. */
-  static <T> T await(Future<T> future, Duration bound) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(bound.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("bench: gave up waiting after " + bound.toSeconds() + " s", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-  }
-
   private static void awaitQuietly(Future<?> future) {
     try {
       future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception ignored) {
       // shutting down: nothing more to do about it
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (Stream<Path> paths = Files.walk(dir)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
     }
   }
 }

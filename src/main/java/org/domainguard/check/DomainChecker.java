@@ -58,10 +58,6 @@ public final class DomainChecker {
         new CircuitBreaker(config.breaker(), System::nanoTime), p, metrics, clock);
   }
 
-  public String providerName() {
-    return provider.name();
-  }
-
   public Future<CheckResult> check(String domain) {
     Instant started = clock.instant();
     long startedNanos = System.nanoTime();

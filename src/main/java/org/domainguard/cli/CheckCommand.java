@@ -1,6 +1,6 @@
 package org.domainguard.cli;
 
-import static org.domainguard.cli.Main.await;
+import static org.domainguard.app.Blocking.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;

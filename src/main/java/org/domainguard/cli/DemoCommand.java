@@ -1,6 +1,6 @@
 package org.domainguard.cli;
 
-import static org.domainguard.cli.Main.await;
+import static org.domainguard.app.Blocking.await;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -10,20 +10,18 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Set;
 import org.domainguard.app.DaemonVerticle;
 import org.domainguard.app.VertxRuntime;
 import org.domainguard.config.AppConfig;
 import org.domainguard.config.ConfigLoader;
 import org.domainguard.db.DemoSql;
+import org.domainguard.db.EmbeddedDatabase;
 import org.domainguard.sweep.SweepService;
 
 /**
@@ -45,14 +43,17 @@ final class DemoCommand {
   }
 
   int run(CommandLine cmd) {
-    cmd.allow(java.util.Set.of("--config", "--once"), 0, 0);
+    cmd.allow(Set.of("--config", "--once"), 0, 0);
     PrometheusMeterRegistry registry = VertxRuntime.newRegistry();
     Vertx vertx = VertxRuntime.create(registry);
     DaemonVerticle daemon;
     try {
       AppConfig config = await(ConfigLoader.load(vertx, Main.DEFAULT_CONFIG, false, demoDefaults(), demoEnvironment()));
       out.println("domain-guard demo: starting embedded PostgreSQL (" + DATA_DIR + ") and the simulator...");
-      await(vertx.executeBlocking(() -> deleteRecursively(DATA_DIR), false));
+      await(vertx.executeBlocking(() -> {
+        EmbeddedDatabase.wipe(DATA_DIR);
+        return null;
+      }, false));
       daemon = new DaemonVerticle(config, registry, Clock.systemUTC());
       await(vertx.deployVerticle(daemon));
       Pool pool = daemon.database().pool();
@@ -113,7 +114,7 @@ final class DemoCommand {
   }
 
   private void printSummary(Pool pool, long sweepId) {
-    Row sweep = await(pool.preparedQuery("SELECT state, total, done, failed, changed, EXTRACT(EPOCH FROM finished_at - started_at) AS seconds FROM sweeps WHERE id = $1")
+    Row sweep = await(pool.preparedQuery(DemoSql.SWEEP_SUMMARY)
         .execute(Tuple.of(sweepId))).iterator().next();
     double seconds = sweep.getNumeric("seconds").doubleValue();
     out.printf("%nsweep %d %s: %,d domains in %.1f s (%,.0f domains/s), %d failed checks, %d addresses unverified%n",
@@ -129,16 +130,5 @@ final class DemoCommand {
     }
     changes.forEach(r -> out.printf("%-24s %,10d%n", r.getString(0), r.getLong(1)));
     out.println();
-  }
-
-  private static Void deleteRecursively(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (Stream<Path> paths = Files.walk(dir)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    }
-    return null;
   }
 }

@@ -1,13 +1,13 @@
 package org.domainguard.cli;
 
-import io.vertx.core.Future;
+import static org.domainguard.app.Blocking.await;
+
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -145,21 +145,6 @@ public final class Main {
     } catch (Exception e) {
       log.error("shutdown did not complete cleanly", e);
       return RUNTIME_FAILURE;
-    }
-  }
-
-  /** Waits for a future from the main thread (never an event loop), unwrapping its failure. */
-  static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
     }
   }
 }

@@ -25,6 +25,10 @@ public final class DemoSql {
 
   public static final String DROP_SCHEMA = "DROP SCHEMA IF EXISTS demo CASCADE";
 
+  public static final String SWEEP_SUMMARY = """
+      SELECT state, total, done, failed, changed, EXTRACT(EPOCH FROM finished_at - started_at) AS seconds
+      FROM sweeps WHERE id = $1""";
+
   public static final String PHASE_SUMMARY = """
       SELECT COALESCE(phase, 'UNCHECKED') AS phase, count(*) AS domains FROM domains GROUP BY 1 ORDER BY 2 DESC""";
 

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
         .start();
     log.info("embedded PostgreSQL started port={} dataDir={}", pg.getPort(), absolute);
     return new EmbeddedDatabase(pg);
+  }
+
+  /** Deletes a data directory so the next start begins empty (demo and bench runs). Blocking. */
+  public static void wipe(Path dataDir) throws IOException {
+    if (Files.exists(dataDir)) {
+      try (Stream<Path> paths = Files.walk(dataDir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
   }
 
   public DbTarget target(String schema) {

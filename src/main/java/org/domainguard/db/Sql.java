@@ -62,6 +62,8 @@ public final class Sql {
       WHERE d.name = $1 AND (d.lease_expires_at IS NULL OR d.lease_expires_at < $3)
       RETURNING\s""" + DOMAIN_STATE;
 
+  public static final String DOMAIN_EXISTS = "SELECT 1 FROM domains WHERE name = $1";
+
   public static final String RELEASE_LEASES = """
       UPDATE domains SET lease_owner = NULL, lease_expires_at = NULL
       WHERE lease_owner = $1 AND id = ANY($2::bigint[])""";

@@ -32,10 +32,6 @@ public final class DueSource {
     this.clock = clock;
   }
 
-  public String owner() {
-    return owner;
-  }
-
   /** Leases up to {@code limit} domains due at {@code cutoff}, never-checked first, then oldest check first. */
   public Future<List<DomainState>> claim(Instant cutoff, int limit) {
     Instant now = clock.instant();
@@ -56,7 +52,7 @@ public final class DueSource {
           if (rows.size() == 1) {
             return Future.succeededFuture(state(rows.iterator().next()));
           }
-          return pool.preparedQuery("SELECT 1 FROM domains WHERE name = $1").execute(Tuple.of(name))
+          return pool.preparedQuery(Sql.DOMAIN_EXISTS).execute(Tuple.of(name))
               .compose(found -> found.size() == 0
                   ? Future.succeededFuture(null)
                   : Future.failedFuture(new DomainBusyException(name)));
