@@ -61,6 +61,7 @@ public final class DaemonVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     try {
+      config.requireStatusSource();
       config.http().admin().requireAuthentication();
     } catch (RuntimeException e) {
       return Future.failedFuture(e);

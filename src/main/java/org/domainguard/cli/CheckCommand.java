@@ -37,6 +37,7 @@ final class CheckCommand {
     Vertx vertx = Vertx.vertx();
     try {
       AppConfig config = Main.loadConfig(vertx, cmd, env);
+      config.requireProviderChosen();
       AppConfig.Provider p = config.provider();
       Simulator sim = p.name().equals("simulator") ? await(Simulator.start(vertx, p.simulator())) : null;
       DomainChecker checker = DomainChecker.forProvider(vertx,

@@ -37,11 +37,29 @@ public record AppConfig(
       int retries,
       Duration retryBackoff,
       Duration defaultRetryAfter,
+      Duration maxCheckWait,
       String fastlyBaseUrl,
       Secret fastlyApiKey,
       String domainrBaseUrl,
       Secret domainrClientId,
-      Simulator simulator) {}
+      Simulator simulator,
+      boolean simulatorOnExternalDb) {
+
+    /** Whether a status source was chosen: {@code run} never guesses one. */
+    public boolean chosen() {
+      return !name.isEmpty();
+    }
+
+    /**
+     * The longest one check may take, waits included: what a lease must outlast so that no other
+     * daemon takes the domain over while its result is still to be written.
+     */
+    public Duration longestCheck() {
+      Duration calls = connectTimeout.plus(responseTimeout).multipliedBy(retries + 1L);
+      Duration backoffs = retryBackoff.multipliedBy((1L << retries) - 1);
+      return maxCheckWait.plus(calls).plus(backoffs);
+    }
+  }
 
   /** Fault and latency knobs of the built-in simulator; rates are fractions of requests (0 to 1). */
   public record Simulator(
@@ -104,8 +122,39 @@ public record AppConfig(
   /** Builds and validates the configuration from the merged YAML + environment tree. */
   public static AppConfig from(JsonObject tree) {
     ConfigReader r = new ConfigReader(tree);
-    return new AppConfig(db(r), provider(r), schedule(r), policy(r), writer(r), guard(r), http(r),
+    AppConfig config = new AppConfig(db(r), provider(r), schedule(r), policy(r), writer(r), guard(r), http(r),
         new MetricsSettings(r.duration("metrics.refresh-interval", "15s")), breaker(r));
+    r.rejectUnknown();
+    config.requireLeaseOutlastsChecks();
+    return config;
+  }
+
+  /**
+   * What acting on real addresses needs ({@code run}, {@code check}): a status source chosen on
+   * purpose, and the simulator's made-up answers never applied to an external database by accident.
+   */
+  public void requireStatusSource() {
+    requireProviderChosen();
+    if (provider.name().equals("simulator") && !db.embedded() && !provider.simulatorOnExternalDb()) {
+      throw new ConfigException("provider.simulator.allow-external-db",
+          "the simulator's made-up answers would change addresses in the database at db.url; set it to true only for a test database");
+    }
+  }
+
+  /** Commands that call a provider ({@code check}) need one named; nothing defaults to made-up answers. */
+  public void requireProviderChosen() {
+    if (!provider.chosen()) {
+      throw new ConfigException("provider.name", "choose fastly, domainr or simulator (DOMAINGUARD_PROVIDER)");
+    }
+  }
+
+  private void requireLeaseOutlastsChecks() {
+    Duration longest = provider.longestCheck().plus(writer.maxDelay());
+    if (schedule.lease().compareTo(longest) < 0) {
+      throw new ConfigException("schedule.lease", "must be at least " + Durations.format(longest)
+          + ", the longest a check may take (provider.max-check-wait, plus (retries + 1) x (connect-timeout + response-timeout),"
+          + " plus retry backoff, plus writer.max-delay); got " + Durations.format(schedule.lease()));
+    }
   }
 
   private static Db db(ConfigReader r) {
@@ -138,7 +187,10 @@ public record AppConfig(
   }
 
   private static Provider provider(ConfigReader r) {
-    String name = r.oneOf("provider.name", "simulator", PROVIDERS);
+    String name = r.string("provider.name", "");
+    if (!name.isEmpty()) {
+      r.oneOf("provider.name", "", PROVIDERS);
+    }
     Secret fastlyKey = Secret.of(r.string("provider.fastly.api-key", ""));
     Secret domainrClient = Secret.of(r.string("provider.domainr.client-id", ""));
     if (name.equals("fastly") && fastlyKey.isEmpty()) {
@@ -157,6 +209,7 @@ public record AppConfig(
         r.integer("provider.retries", 2, 0, 10),
         r.duration("provider.retry-backoff", "500ms"),
         r.duration("provider.default-retry-after", "30s"),
+        r.duration("provider.max-check-wait", "2m"),
         httpUrl(r, "provider.fastly.base-url", "https://api.fastly.com"),
         fastlyKey,
         httpUrl(r, "provider.domainr.base-url", "https://api.domainr.com"),
@@ -169,7 +222,8 @@ public record AppConfig(
             r.decimal("provider.simulator.timeout-rate", 0, 0, 1),
             r.decimal("provider.simulator.malformed-rate", 0, 0, 1),
             r.integer("provider.simulator.retry-after-seconds", 1, 0, 3600),
-            r.integer("provider.simulator.seed", 42, 0, Integer.MAX_VALUE)));
+            r.integer("provider.simulator.seed", 42, 0, Integer.MAX_VALUE)),
+        r.bool("provider.simulator.allow-external-db", false));
   }
 
   private static String httpUrl(ConfigReader r, String key, String fallback) {
@@ -177,10 +231,10 @@ public record AppConfig(
     try {
       URI uri = new URI(url);
       if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null) {
-        throw new ConfigException(key, "expected an http:// or https:// URL, got '" + url + "'");
+        throw new ConfigException(key, "expected an http:// or https:// URL, got '" + Urls.redact(url) + "'");
       }
     } catch (java.net.URISyntaxException e) {
-      throw new ConfigException(key, "is not a valid URL: '" + url + "'");
+      throw new ConfigException(key, "is not a valid URL: '" + Urls.redact(url) + "'");
     }
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
@@ -243,7 +297,7 @@ public record AppConfig(
     if (!(entry instanceof JsonObject obj)) {
       throw new ConfigException(key, "expected {name, sha256, role}");
     }
-    ConfigReader r = new ConfigReader(obj);
+    ConfigReader r = new ConfigReader(obj, key + ".");
     String name = r.string("name", "");
     if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
       throw new ConfigException(key + ".name", "must be 1-64 letters, digits, '.', '_' or '-'");
@@ -253,6 +307,7 @@ public record AppConfig(
       throw new ConfigException(key + ".sha256", "must be 64 hex digits (sha256sum of the token)");
     }
     Role role = Role.valueOf(r.oneOf("role", "", Set.of("viewer", "operator")).toUpperCase());
+    r.rejectUnknown();
     return new AdminToken(name, HexFormat.of().parseHex(hex), role);
   }
 }

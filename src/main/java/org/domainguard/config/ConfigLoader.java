@@ -51,20 +51,31 @@ public final class ConfigLoader {
     if (required && !Files.isRegularFile(file)) {
       return Future.failedFuture(new ConfigException("--config", "file not found: " + file));
     }
-    ConfigRetrieverOptions options = new ConfigRetrieverOptions().setScanPeriod(-1).setIncludeDefaultStores(false);
-    if (Files.isRegularFile(file)) {
-      options.addStore(new ConfigStoreOptions()
-          .setType("file")
-          .setFormat("yaml")
-          .setConfig(new JsonObject().put("path", file.toString())));
+    return setsAnything(vertx, file).compose(withFile -> {
+      ConfigRetrieverOptions options = new ConfigRetrieverOptions().setScanPeriod(-1).setIncludeDefaultStores(false);
+      if (withFile) {
+        options.addStore(new ConfigStoreOptions()
+            .setType("file")
+            .setFormat("yaml")
+            .setConfig(new JsonObject().put("path", file.toString())));
+      }
+      options.addStore(new ConfigStoreOptions().setType("json").setConfig(overrides));
+      options.addStore(new ConfigStoreOptions().setType("json").setConfig(fromEnvironment(env)));
+      ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
+      return retriever.getConfig()
+          .recover(e -> Future.failedFuture(new ConfigException(file.toString(), "cannot be read as YAML" + where(e))))
+          .map(AppConfig::from)
+          .eventually(retriever::close);
+    });
+  }
+
+  /** Whether the file exists and has more than comments and blank lines: a file that sets nothing means the defaults. */
+  private static Future<Boolean> setsAnything(Vertx vertx, Path file) {
+    if (!Files.isRegularFile(file)) {
+      return Future.succeededFuture(false);
     }
-    options.addStore(new ConfigStoreOptions().setType("json").setConfig(overrides));
-    options.addStore(new ConfigStoreOptions().setType("json").setConfig(fromEnvironment(env)));
-    ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
-    return retriever.getConfig()
-        .recover(e -> Future.failedFuture(new ConfigException(file.toString(), "cannot be read as YAML" + where(e))))
-        .map(AppConfig::from)
-        .eventually(retriever::close);
+    return vertx.fileSystem().readFile(file.toString())
+        .map(content -> content.toString().lines().map(String::strip).anyMatch(line -> !line.isEmpty() && !line.startsWith("#")));
   }
 
   /** The line and column of a YAML error; the parser's message quotes the offending line, which may hold a secret. */

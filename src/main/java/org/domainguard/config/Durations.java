@@ -24,4 +24,10 @@ public final class Durations {
       default -> Duration.ofDays(n);
     };
   }
+
+  /** The shortest exact form in the configuration's own units, e.g. {@code 167s}, {@code 5m}. */
+  public static String format(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 != 0 ? ms + "ms" : ms % 60_000 != 0 ? ms / 1000 + "s" : ms % 3_600_000 != 0 ? ms / 60_000 + "m" : ms / 3_600_000 + "h";
+  }
 }

@@ -37,7 +37,8 @@ class DaemonVerticleTest {
   void start(Vertx vertx) throws IOException {
     target = TestDatabase.emptySchema();
     Path file = dir.resolve("config.yaml");
-    Files.writeString(file, "schedule:\n  discovery-interval: 100ms\nhttp:\n  admin:\n    insecure: true\n");
+    Files.writeString(file, "provider:\n  name: simulator\n  simulator:\n    allow-external-db: true\n"
+        + "schedule:\n  discovery-interval: 100ms\nhttp:\n  admin:\n    insecure: true\n");
     AppConfig config = await(ConfigLoader.load(vertx, file, true, Map.of(
         "DOMAINGUARD_DB_URL", TestDatabase.url(target),
         "DOMAINGUARD_DB_SCHEMA", target.schema(),

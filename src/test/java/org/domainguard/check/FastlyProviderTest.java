@@ -39,8 +39,8 @@ class FastlyProviderTest {
 
   static AppConfig.Provider providerConfig(String name) {
     return new AppConfig.Provider(name, 20, 20, 8, Duration.ofSeconds(2), Duration.ofSeconds(5), 2, Duration.ofMillis(500),
-        Duration.ofSeconds(30), "http://127.0.0.1:1", Secret.of(KEY), "http://127.0.0.1:1", Secret.of("client-id-secret"),
-        new AppConfig.Simulator(0, Duration.ZERO, 0, 0, 0, 0, 7, 42));
+        Duration.ofSeconds(30), Duration.ofMinutes(2), "http://127.0.0.1:1", Secret.of(KEY), "http://127.0.0.1:1", Secret.of("client-id-secret"),
+        new AppConfig.Simulator(0, Duration.ZERO, 0, 0, 0, 0, 7, 42), false);
   }
 
   @BeforeEach

@@ -72,4 +72,23 @@ class MainTest {
     assertEquals(1, code);
     assertTrue(!stderr().contains("topsecret"), "the password never reaches the terminal");
   }
+
+  @Test
+  void runWithoutAProviderRefusesToStartNamingTheKey() {
+    assertEquals(2, run(Map.of("DOMAINGUARD_DB_URL", "postgresql://u:p@127.0.0.1:1/none", "DOMAINGUARD_ADMIN_TOKEN", "t"), "run"));
+    assertEquals("domain-guard: provider.name: choose fastly, domainr or simulator (DOMAINGUARD_PROVIDER)", stderr().strip());
+  }
+
+  @Test
+  void runWithTheSimulatorOnAnExternalDatabaseRefusesToStart() {
+    assertEquals(2, run(Map.of("DOMAINGUARD_DB_URL", "postgresql://u:p@127.0.0.1:1/none", "DOMAINGUARD_PROVIDER", "simulator",
+        "DOMAINGUARD_ADMIN_TOKEN", "t"), "run"));
+    assertTrue(stderr().strip().startsWith("domain-guard: provider.simulator.allow-external-db: "), stderr());
+  }
+
+  @Test
+  void checkWithoutAProviderRefusesToGuess() {
+    assertEquals(2, run(Map.of(), "check", "example.com"));
+    assertEquals("domain-guard: provider.name: choose fastly, domainr or simulator (DOMAINGUARD_PROVIDER)", stderr().strip());
+  }
 }

@@ -38,7 +38,7 @@ class ConfigLoaderTest {
     AppConfig c = await(ConfigLoader.load(vertx, Path.of("conf/config.yaml"), true, Map.of()));
     assertTrue(c.db().embedded());
     assertEquals("public", c.db().schema());
-    assertEquals("simulator", c.provider().name());
+    assertFalse(c.provider().chosen(), "the shipped file names no status source: run must be told which");
     assertEquals(Duration.ofDays(30), c.schedule().active());
     assertEquals(Duration.ofHours(1), c.schedule().retry());
     assertEquals(8080, c.http().port());
@@ -129,5 +129,55 @@ class ConfigLoaderTest {
   @Test
   void malformedYamlIsAConfigError(Vertx vertx) {
     assertTrue(failure(vertx, "db: [unclosed\n", Map.of()).contains("cannot be read as YAML"));
+  }
+
+  @Test
+  void aMisspelledKeyIsAnErrorNamingIt(Vertx vertx) {
+    assertEquals("guard.max-change: unknown setting (misspelled? conf/config.yaml lists every key)",
+        failure(vertx, "guard:\n  max-change: 5\n", Map.of()));
+    assertTrue(failure(vertx, "provider:\n  simulator:\n    latancy: 5ms\n", Map.of()).startsWith("provider.simulator.latancy: unknown setting"));
+    assertTrue(failure(vertx, "gaurd:\n  max-changes: 5\n", Map.of()).startsWith("gaurd: unknown setting"));
+    assertTrue(failure(vertx, "guard: 5\n", Map.of()).startsWith("guard: expected a section"));
+    assertTrue(failure(vertx, "http:\n  admin:\n    tokens:\n      - name: a\n        sha256: " + "ab".repeat(32)
+        + "\n        role: operator\n        rol: viewer\n", Map.of()).startsWith("http.admin.tokens[0].rol: unknown setting"));
+  }
+
+  @Test
+  void emptyFileCommentsOnlyFileAndEmptySectionsAllMeanDefaults(Vertx vertx) throws IOException {
+    AppConfig empty = load(vertx, "", Map.of());
+    AppConfig comments = load(vertx, "# nothing set here\n# guard:\n#   max-changes: 5\n", Map.of());
+    AppConfig emptySection = load(vertx, "guard:\n", Map.of());
+    for (AppConfig c : new AppConfig[] {empty, comments, emptySection}) {
+      assertEquals(50, c.guard().maxChanges());
+      assertEquals(0.02, c.guard().maxChangeRatio());
+      assertFalse(c.provider().chosen());
+    }
+  }
+
+  @Test
+  void credentialsInAProviderUrlAreMaskedInTheError(Vertx vertx) {
+    String message = failure(vertx, "", Map.of("DOMAINGUARD_FASTLY_BASE_URL", "ftp://deploy:hunter2@api.example/"));
+    assertEquals("provider.fastly.base-url: expected an http:// or https:// URL, got 'ftp://***@api.example/'", message);
+  }
+
+  @Test
+  void aLeaseShorterThanTheLongestCheckIsRefused(Vertx vertx) throws IOException {
+    String message = failure(vertx, "schedule:\n  lease: 1m\n", Map.of());
+    assertTrue(message.startsWith("schedule.lease: must be at least 166700ms"), message);
+    assertTrue(message.endsWith("got 1m"), message);
+    AppConfig shorter = load(vertx, "provider:\n  max-check-wait: 10s\n  connect-timeout: 1s\n  response-timeout: 2s\n  retries: 1\n"
+        + "schedule:\n  lease: 20s\n", Map.of());
+    assertEquals(Duration.ofSeconds(20), shorter.schedule().lease());
+  }
+
+  @Test
+  void theSimulatorIsRefusedOnAnExternalDatabaseUnlessAllowed(Vertx vertx) throws IOException {
+    Map<String, String> external = Map.of("DOMAINGUARD_PROVIDER", "simulator", "DOMAINGUARD_DB_URL", "postgresql://u:p@db.internal:5432/guard");
+    ConfigException refused = assertThrows(ConfigException.class, () -> load(vertx, "", external).requireStatusSource());
+    assertTrue(refused.getMessage().startsWith("provider.simulator.allow-external-db: "), refused.getMessage());
+    load(vertx, "provider:\n  simulator:\n    allow-external-db: true\n", external).requireStatusSource();
+    load(vertx, "", Map.of("DOMAINGUARD_PROVIDER", "simulator")).requireStatusSource();
+    ConfigException unchosen = assertThrows(ConfigException.class, () -> load(vertx, "", Map.of()).requireStatusSource());
+    assertEquals("provider.name: choose fastly, domainr or simulator (DOMAINGUARD_PROVIDER)", unchosen.getMessage());
   }
 }

@@ -111,9 +111,13 @@ abstract class FaultScenario {
           rate-per-second: 250
           burst: 25
           max-in-flight: 16
+          connect-timeout: 1s
           response-timeout: 2s
+          retries: 1
           retry-backoff: 50ms
+          max-check-wait: 2s
           simulator:
+            allow-external-db: true
             port: %d
             latency: 20ms
             seed: 42

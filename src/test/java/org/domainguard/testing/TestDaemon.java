@@ -70,13 +70,20 @@ public final class TestDaemon {
           "DOMAINGUARD_DB_SCHEMA", target.schema(),
           "DOMAINGUARD_HTTP_PORT", "0"));
       all.putAll(env);
-      AppConfig config = await(ConfigLoader.load(vertx, file, true, all));
+      AppConfig config = await(ConfigLoader.load(vertx, file, true, simulatorOnTestSchema(), all));
       Files.delete(file);
       DaemonVerticle daemon = new DaemonVerticle(config, VertxRuntime.newRegistry(), Clock.systemUTC());
       return new TestDaemon(vertx, target, daemon, await(vertx.deployVerticle(daemon)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The simulator is the provider (unless the environment names another), on a throw-away test schema. */
+  private static JsonObject simulatorOnTestSchema() {
+    return new JsonObject().put("provider", new JsonObject()
+        .put("name", "simulator")
+        .put("simulator", new JsonObject().put("allow-external-db", true)));
   }
 
   /**
