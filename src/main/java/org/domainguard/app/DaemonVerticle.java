@@ -98,7 +98,7 @@ public final class DaemonVerticle extends VerticleBase {
     DueSource source = new DueSource(db.pool(), owner, lease, clock);
     SweepStore sweepStore = new SweepStore(db.pool(), owner);
     sweeps = new SweepService(vertx, discovery, source, sweepStore, checker,
-        new Policy(config.schedule(), config.policy()), new BatchWriter(vertx, db.pool(), config.writer(), guard, metrics),
+        new Policy(config.schedule(), config.policy()), new BatchWriter(vertx, db.pool(), owner, config.writer(), guard, metrics),
         guard, metrics, clock, p.maxInFlight(), pageSize(p, lease), lease);
 
     PhaseGauges phases = new PhaseGauges(db.pool(), metrics);

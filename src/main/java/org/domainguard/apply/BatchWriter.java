@@ -35,6 +35,7 @@ public final class BatchWriter {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final String owner;
   private final int batchSize;
   private final long maxDelayMs;
   private final Metrics metrics;
@@ -44,16 +45,21 @@ public final class BatchWriter {
   private boolean writing;
   private long timer = -1;
 
-  public BatchWriter(Vertx vertx, Pool pool, AppConfig.Writer config, MassChangeGuard guard, Metrics metrics) {
+  /** {@code owner} is this daemon's lease owner: results of domains whose lease another daemon has taken are not written. */
+  public BatchWriter(Vertx vertx, Pool pool, String owner, AppConfig.Writer config, MassChangeGuard guard, Metrics metrics) {
     this.guard = guard;
     this.vertx = vertx;
     this.pool = pool;
+    this.owner = owner;
     this.batchSize = config.batchSize();
     this.maxDelayMs = Math.max(1, config.maxDelay().toMillis());
     this.metrics = metrics;
   }
 
-  /** Queues a record; completes with the number of addresses it unverified once its batch is committed. */
+  /**
+   * Queues a record; completes with the number of addresses it unverified once its batch is
+   * committed, or fails with {@link LeaseLostException} when its domain's lease is no longer ours.
+   */
   public Future<Integer> submit(CheckRecord record) {
     Promise<Integer> changed = Promise.promise();
     buffer.add(new Pending(record, changed));
@@ -97,17 +103,17 @@ public final class BatchWriter {
     writing = true;
     long start = System.nanoTime();
     List<CheckRecord> records = batch.stream().map(Pending::record).toList();
-    List<MassChangeGuard.Candidate> applied = new ArrayList<>();
-    pool.withTransaction(conn -> write(conn, records, applied))
+    Reserved reserved = new Reserved();
+    pool.withTransaction(conn -> write(conn, records, reserved))
         .onComplete(ar -> {
           writing = false;
           if (ar.succeeded()) {
             metrics.batchWritten(batch.size(), System.nanoTime() - start);
-            Changes changes = ar.result();
-            changes.byReason().forEach(metrics::unverified);
-            batch.forEach(p -> p.changed().complete(changes.byDomain().getOrDefault(p.record().state().id(), 0)));
+            Written written = ar.result();
+            written.changes().byReason().forEach(metrics::unverified);
+            batch.forEach(p -> complete(p, written));
           } else {
-            guard.release(records, applied);
+            guard.release(reserved.checked, reserved.applied);
             log.error("batch write failed; its domains stay leased until the lease expires and are checked again rows={}", batch.size(), ar.cause());
             batch.forEach(p -> p.changed().fail(ar.cause()));
           }
@@ -121,6 +127,16 @@ public final class BatchWriter {
             });
           }
         });
+  }
+
+  private void complete(Pending p, Written written) {
+    long domain = p.record().state().id();
+    if (written.leased().contains(domain)) {
+      p.changed().complete(written.changes().byDomain().getOrDefault(domain, 0));
+    } else {
+      metrics.checkDiscarded(Metrics.DISCARDED_LEASE_LOST);
+      p.changed().fail(new LeaseLostException(p.record().state().name()));
+    }
   }
 
   /** Up to batchSize records, stopping before a domain already in the batch so each statement sees a domain once. */
@@ -157,30 +173,55 @@ public final class BatchWriter {
     }
   }
 
-  /** The batch's statements in order, inside the caller's transaction. */
-  private Future<Changes> write(SqlConnection conn, List<CheckRecord> batch, List<MassChangeGuard.Candidate> applied) {
-    return conn.preparedQuery(Sql.INSERT_CHECKS).execute(BatchColumns.checks(batch))
-        .compose(r -> conn.preparedQuery(Sql.UPDATE_DOMAINS).execute(BatchColumns.domains(batch)))
-        .compose(r -> act(conn, batch, applied))
-        .compose(changes -> {
-          Tuple progress = BatchColumns.sweepProgress(batch, changes.byDomain());
-          return progress == null
-              ? Future.succeededFuture(changes)
-              : conn.preparedQuery(Sql.ADD_SWEEP_PROGRESS).execute(progress).map(changes);
-        });
+  /** What a batch reserved with the mass-change guard, given back if its transaction does not commit. */
+  private static final class Reserved {
+    final List<CheckRecord> checked = new ArrayList<>();
+    final List<MassChangeGuard.Candidate> applied = new ArrayList<>();
+  }
+
+  /** A committed batch: its changes, and which of its domains were still leased to this daemon (the rest wrote nothing). */
+  private record Written(Changes changes, Set<Long> leased) {}
+
+  /**
+   * The batch's statements in order, inside the caller's transaction. The first locks the domains
+   * still leased to this daemon: a result whose lease another daemon took over (it expired while
+   * the check waited) changes nothing, since that daemon's check now decides.
+   */
+  private Future<Written> write(SqlConnection conn, List<CheckRecord> all, Reserved reserved) {
+    Long[] ids = all.stream().map(r -> r.state().id()).toArray(Long[]::new);
+    return conn.preparedQuery(Sql.LOCK_OWN_LEASES).execute(Tuple.tuple().addValue(ids).addValue(owner)).compose(rows -> {
+      Set<Long> leased = new HashSet<>();
+      rows.forEach(row -> leased.add(row.getLong(0)));
+      List<CheckRecord> batch = all.stream().filter(r -> leased.contains(r.state().id())).toList();
+      if (batch.isEmpty()) {
+        return Future.succeededFuture(new Written(Changes.NONE, leased));
+      }
+      return conn.preparedQuery(Sql.INSERT_CHECKS).execute(BatchColumns.checks(batch))
+          .compose(r -> conn.preparedQuery(Sql.UPDATE_DOMAINS).execute(BatchColumns.domains(batch)))
+          .compose(r -> act(conn, batch, reserved))
+          .compose(changes -> {
+            Tuple progress = BatchColumns.sweepProgress(batch, changes.byDomain());
+            return progress == null
+                ? Future.succeededFuture(changes)
+                : conn.preparedQuery(Sql.ADD_SWEEP_PROGRESS).execute(progress).map(changes);
+          })
+          .map(changes -> new Written(changes, leased));
+    });
   }
 
   /** Weighs what the acting records would change, applies what the guard allows and holds the rest. */
-  private Future<Changes> act(SqlConnection conn, List<CheckRecord> batch, List<MassChangeGuard.Candidate> applied) {
+  private Future<Changes> act(SqlConnection conn, List<CheckRecord> batch, Reserved reserved) {
     List<CheckRecord> acting = batch.stream().filter(r -> r.decision().unverifies()).toList();
     if (acting.isEmpty()) {
       guard.split(batch, List.of());
+      reserved.checked.addAll(batch);
       return Future.succeededFuture(Changes.NONE);
     }
     return conn.preparedQuery(Sql.COUNT_CANDIDATES).execute(BatchColumns.candidates(acting))
         .compose(rows -> {
           MassChangeGuard.Split split = guard.split(batch, BatchColumns.weigh(acting, rows));
-          applied.addAll(split.apply());
+          reserved.checked.addAll(batch);
+          reserved.applied.addAll(split.apply());
           Future<Changes> changes = split.apply().isEmpty()
               ? Future.succeededFuture(Changes.NONE)
               : conn.preparedQuery(Sql.UNVERIFY).execute(BatchColumns.unverifications(split.apply())).map(Changes::of);

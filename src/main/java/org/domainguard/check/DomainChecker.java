@@ -22,11 +22,10 @@ import org.slf4j.LoggerFactory;
 public final class DomainChecker {
   private static final Logger log = LoggerFactory.getLogger(DomainChecker.class);
   /**
-   * A provider that keeps answering 429 gets a bounded number of turns and time per check, well
-   * inside the default 5-minute lease, so no other daemon takes the domain over meanwhile.
+   * A provider that keeps answering 429 gets a bounded number of turns per check, and no turn
+   * after {@code provider.max-check-wait}, which the lease is validated to outlast.
    */
   static final int MAX_RATE_LIMITED_TURNS = 20;
-  static final Duration MAX_RATE_LIMITED_WAIT = Duration.ofMinutes(2);
   /** The longest pause one Retry-After can impose. */
   static final Duration MAX_PAUSE = Duration.ofMinutes(1);
 
@@ -58,18 +57,23 @@ public final class DomainChecker {
         new CircuitBreaker(config.breaker(), System::nanoTime), p, metrics, clock);
   }
 
+  /**
+   * Checks {@code domain}. Fails with {@link CheckDeferredException} when the breaker or the
+   * provider's pauses would keep it waiting past {@code provider.max-check-wait}; any other failure
+   * is a bug, not a provider error, and is left to the caller to report.
+   */
   public Future<CheckResult> check(String domain) {
     Instant started = clock.instant();
-    long startedNanos = System.nanoTime();
-    return attempt(domain, 1, 0, startedNanos)
+    long deadline = System.nanoTime() + config.maxCheckWait().toNanos();
+    return attempt(domain, 1, 0, deadline)
         .map(a -> new CheckResult(domain, provider.name(), started, clock.instant(), a.answer, a.attempts));
   }
 
   private record Attempted(ProviderAnswer answer, int attempts) {}
 
-  private Future<Attempted> attempt(String domain, int attempt, int rateLimitedTurns, long startedNanos) {
-    return breakerClosed()
-        .compose(v -> acquireToken())
+  private Future<Attempted> attempt(String domain, int attempt, int rateLimitedTurns, long deadline) {
+    return breakerClosed(domain, deadline)
+        .compose(v -> acquireToken(domain, deadline))
         .compose(v -> call(domain))
         .compose(answer -> {
           if (!(answer instanceof ProviderAnswer.Failure failure)) {
@@ -78,50 +82,67 @@ public final class DomainChecker {
           if (failure.outcome() == Outcome.RATE_LIMITED) {
             Duration asked = failure.retryAfter() != null ? failure.retryAfter() : config.defaultRetryAfter();
             // A provider asking for a year (or a date in 9999) must not stop checking until restart.
-            Duration pause = asked.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : asked;
+            // Nor longer than a fresh check may wait, or every check would be deferred at once until it ends.
+            Duration cap = MAX_PAUSE.compareTo(config.maxCheckWait()) < 0 ? MAX_PAUSE : config.maxCheckWait();
+            Duration pause = asked.compareTo(cap) > 0 ? cap : asked;
             bucket.pause(pause.toNanos());
             log.debug("rate limited provider={} domain={} pauseMs={}", provider.name(), domain, pause.toMillis());
-            boolean patienceLeft = rateLimitedTurns + 1 < MAX_RATE_LIMITED_TURNS
-                && System.nanoTime() - startedNanos < MAX_RATE_LIMITED_WAIT.toNanos();
+            boolean patienceLeft = rateLimitedTurns + 1 < MAX_RATE_LIMITED_TURNS && System.nanoTime() < deadline;
             return patienceLeft
-                ? attempt(domain, attempt, rateLimitedTurns + 1, startedNanos)
+                ? orLastAnswer(attempt(domain, attempt, rateLimitedTurns + 1, deadline), new Attempted(answer, attempt))
                 : Future.succeededFuture(new Attempted(answer, attempt));
           }
           if (attempt > config.retries()) {
             return Future.succeededFuture(new Attempted(answer, attempt));
           }
-          return delay(backoff(attempt)).compose(v -> attempt(domain, attempt + 1, rateLimitedTurns, startedNanos));
+          return orLastAnswer(delay(backoff(attempt)).compose(v -> attempt(domain, attempt + 1, rateLimitedTurns, deadline)),
+              new Attempted(answer, attempt));
         });
   }
 
-  /** Waits, on a timer, while the provider's circuit breaker is open. */
-  private Future<Void> breakerClosed() {
+  /** A further try that cannot be made in time leaves the answer already had, which is evidence of a failure. */
+  private static Future<Attempted> orLastAnswer(Future<Attempted> further, Attempted last) {
+    return further.recover(e -> e instanceof CheckDeferredException ? Future.succeededFuture(last) : Future.failedFuture(e));
+  }
+
+  /** Waits, on a timer, while the provider's circuit breaker is open; gives up when that would pass the deadline. */
+  private Future<Void> breakerClosed(String domain, long deadline) {
     long wait = breaker.waitNanos();
-    return wait == 0 ? Future.succeededFuture() : delay(Duration.ofNanos(wait)).compose(v -> breakerClosed());
+    if (wait == 0) {
+      return Future.succeededFuture();
+    }
+    if (System.nanoTime() + wait > deadline) {
+      return Future.failedFuture(new CheckDeferredException(domain, "the provider's circuit breaker stays open"));
+    }
+    return delay(Duration.ofNanos(wait)).compose(v -> breakerClosed(domain, deadline));
   }
 
   public CircuitBreaker.State breakerState() {
     return breaker.state();
   }
 
-  /** Waits for a token on a timer; if a 429 paused the bucket meanwhile, waits again. */
-  private Future<Void> acquireToken() {
+  /** Waits for a token on a timer; if a 429 paused the bucket meanwhile, waits again. Gives up past the deadline. */
+  private Future<Void> acquireToken(String domain, long deadline) {
     long wait = bucket.reserve();
     if (wait == 0) {
       metrics.rateLimitWaited(provider.name(), 0);
       return Future.succeededFuture();
     }
+    if (System.nanoTime() + wait > deadline) {
+      bucket.unreserve();
+      return Future.failedFuture(new CheckDeferredException(domain, "the provider's rate limit pauses last too long"));
+    }
     metrics.rateLimitWaited(provider.name(), wait);
-    return delay(Duration.ofNanos(wait)).compose(v -> bucket.isPaused() ? acquireToken() : Future.succeededFuture());
+    return delay(Duration.ofNanos(wait)).compose(v -> bucket.isPaused() ? acquireToken(domain, deadline) : Future.succeededFuture());
   }
 
+  /** One call. Transport failures are answers ({@link ProviderAnswer.Failure}); a failed future is a bug and propagates. */
   private Future<ProviderAnswer> call(String domain) {
     long start = System.nanoTime();
     metrics.callStarted();
     return provider.status(domain)
-        .recover(e -> Future.succeededFuture(new ProviderAnswer.Failure(Outcome.ERROR, e.getClass().getSimpleName(), null)))
+        .onComplete(ar -> metrics.callFinished())
         .onSuccess(answer -> {
-          metrics.callFinished();
           Outcome outcome = answer instanceof ProviderAnswer.Failure f ? f.outcome() : Outcome.OK;
           breaker.record(outcome);
           metrics.checkCompleted(provider.name(), outcome, System.nanoTime() - start);

@@ -11,6 +11,8 @@ import java.util.function.Predicate;
  */
 public final class PhaseClassifier {
   private static final Set<String> REGISTERED = Set.of("active", "parked", "marketed", "priced", "transferable");
+  /** The name is a zone, TLD or public suffix, not a registrable domain: its other tokens describe something else. */
+  private static final Set<String> NOT_REGISTRABLE = Set.of("zone", "tld", "suffix");
 
   private record Row(Predicate<Set<String>> when, Phase phase) {}
 
@@ -29,9 +31,15 @@ public final class PhaseClassifier {
     return tokens.stream().anyMatch(REGISTERED::contains);
   }
 
-  /** Unknown, undelegated alone, reserved, claimed, zone, tld and anything unrecognised: {@link Phase#UNKNOWN}. */
+  /**
+   * Unknown, undelegated alone, reserved, claimed and anything unrecognised: {@link Phase#UNKNOWN};
+   * so is any answer carrying zone, tld or suffix, whatever else it says.
+   */
   public static Phase classify(List<String> tokens) {
     Set<String> set = Set.copyOf(tokens.stream().map(String::toLowerCase).toList());
+    if (set.stream().anyMatch(NOT_REGISTRABLE::contains)) {
+      return Phase.UNKNOWN;
+    }
     return TABLE.stream().filter(r -> r.when().test(set)).map(Row::phase).findFirst().orElse(Phase.UNKNOWN);
   }
 }

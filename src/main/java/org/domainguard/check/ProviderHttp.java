@@ -25,15 +25,21 @@ import java.util.function.Function;
 final class ProviderHttp {
   private ProviderHttp() {}
 
-  /** {@code statusOf} reads the status out of a 2xx JSON object that carries no {@code errors}. */
+  /**
+   * {@code statusOf} reads the status out of a 2xx JSON object that carries no {@code errors}. Only
+   * a failure of the call itself (connection, timeout) becomes a provider failure: an exception
+   * while reading an answer is a bug and fails the returned future, loudly, instead of passing for
+   * a provider error that feeds the circuit breaker.
+   */
   static Future<ProviderAnswer> send(HttpRequest<Buffer> request, Function<JsonObject, ProviderAnswer> statusOf) {
-    return request.send().map(response -> answer(response, statusOf)).otherwise(ProviderHttp::failure);
+    return request.send().transform(sent -> Future.succeededFuture(
+        sent.succeeded() ? answer(sent.result(), statusOf) : failure(sent.cause())));
   }
 
-  /** The answer for a status value found in a body: tokens, or malformed when missing, not a string or blank. */
   /** Longer than any real list of status tokens. */
   static final int MAX_STATUS_LENGTH = 1_000;
 
+  /** The answer for a status value found in a body: tokens, or malformed when missing, not a string or blank. */
   static ProviderAnswer statuses(Object value) {
     if (value instanceof String raw && !raw.isBlank()) {
       // Stored with every check: a NUL (which PostgreSQL refuses) must not fail a whole batch.

@@ -3,8 +3,9 @@ package org.domainguard.check;
 import io.vertx.core.Future;
 
 /**
- * One domain-status API. Implementations make exactly one HTTP call per {@link #status} and never
- * fail the returned future: every failure is a {@link ProviderAnswer.Failure} with its kind.
+ * One domain-status API. Implementations make exactly one HTTP call per {@link #status}; every
+ * failure of the call or of the provider is a {@link ProviderAnswer.Failure} with its kind. A failed
+ * future is a bug in reading the answer, never a provider error.
  * Rate limiting and retries are the caller's job.
  */
 public interface StatusProvider {

@@ -33,6 +33,11 @@ public final class TokenBucket {
     return untilRefillStarts + forDeficit;
   }
 
+  /** Gives back a reserved token that will not be used (its caller gave up waiting). */
+  public synchronized void unreserve() {
+    tokens = Math.min(burst, tokens + 1);
+  }
+
   /** Whether a pause is in force right now: reserved calls should re-reserve rather than go out. */
   public synchronized boolean isPaused() {
     return refilledAt > nanoClock.getAsLong();

@@ -149,6 +149,11 @@ public record AppConfig(
   }
 
   private void requireLeaseOutlastsChecks() {
+    if (breaker.coolDown().compareTo(provider.maxCheckWait()) > 0) {
+      // Otherwise every check would give up at once while the breaker is open, and be taken again at once.
+      throw new ConfigException("provider.max-check-wait", "must be at least provider.breaker.cool-down ("
+          + Durations.format(breaker.coolDown()) + "); got " + Durations.format(provider.maxCheckWait()));
+    }
     Duration longest = provider.longestCheck().plus(writer.maxDelay());
     if (schedule.lease().compareTo(longest) < 0) {
       throw new ConfigException("schedule.lease", "must be at least " + Durations.format(longest)

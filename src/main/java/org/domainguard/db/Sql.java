@@ -76,6 +76,10 @@ public final class Sql {
 
   // ---- batch writer: one transaction per batch, one statement per table ----
 
+  /** The batch's domains still leased to this daemon ($2), locked for the batch; in id order, so writers never deadlock. */
+  public static final String LOCK_OWN_LEASES = """
+      SELECT id FROM domains WHERE id = ANY($1::bigint[]) AND lease_owner = $2 ORDER BY id FOR UPDATE""";
+
   public static final String INSERT_CHECKS = """
       INSERT INTO domain_checks (check_key, domain_id, sweep_id, provider, outcome, statuses, phase, error, started_at, finished_at, attempts)
       SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],

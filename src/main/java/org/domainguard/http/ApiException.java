@@ -6,6 +6,8 @@ import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import org.domainguard.apply.LeaseLostException;
+import org.domainguard.check.CheckDeferredException;
 import org.domainguard.sweep.DomainBusyException;
 import org.domainguard.sweep.SweepConflictException;
 
@@ -68,6 +70,12 @@ public class ApiException extends RuntimeException {
     }
     if (failure instanceof DomainBusyException busy) {
       return conflict(busy.getMessage());
+    }
+    if (failure instanceof LeaseLostException lost) {
+      return conflict(lost.getMessage());
+    }
+    if (failure instanceof CheckDeferredException deferred) {
+      return new ApiException(503, "unavailable", deferred.getMessage() + "; try again later");
     }
     if (failure instanceof HttpException http) {
       return forStatus(http.getStatusCode());

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,7 @@ public final class Metrics {
   private final Map<String, Timer> durations = new ConcurrentHashMap<>();
   private final Map<String, Timer> limiterWaits = new ConcurrentHashMap<>();
   private final Map<String, Counter> unverified = new ConcurrentHashMap<>();
+  private final Map<String, Counter> discarded = new ConcurrentHashMap<>();
   private final DistributionSummary batchRows;
   private final Timer batchDuration;
 
@@ -49,10 +51,22 @@ public final class Metrics {
     for (String reason : UNVERIFY_REASONS) {
       unverified(reason, 0);
     }
+    for (String reason : List.of(DISCARDED_DEFERRED, DISCARDED_LEASE_LOST)) {
+      discarded.put(reason, Counter.builder("domainguard_checks_discarded_total").tag("reason", reason).register(registry));
+    }
     batchRows = DistributionSummary.builder("domainguard_db_batch_rows")
         .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue(10_000.0).register(registry);
     batchDuration = Timer.builder("domainguard_db_batch_duration_seconds")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+  }
+
+  /** A check given back unmade: its waits would have outlasted provider.max-check-wait. */
+  public static final String DISCARDED_DEFERRED = "deferred";
+  /** A result not written: another daemon had taken the domain's expired lease over. */
+  public static final String DISCARDED_LEASE_LOST = "lease_lost";
+
+  public void checkDiscarded(String reason) {
+    discarded.get(reason).increment();
   }
 
   /** Every reason an address can be unverified with, so each counter exists (at 0) from the start. */

@@ -11,7 +11,9 @@ import java.util.List;
 import org.domainguard.apply.BatchWriter;
 import org.domainguard.apply.CheckRecord;
 import org.domainguard.apply.DomainState;
+import org.domainguard.apply.LeaseLostException;
 import org.domainguard.apply.Policy;
+import org.domainguard.check.CheckDeferredException;
 import org.domainguard.check.DomainChecker;
 import org.domainguard.check.ProviderAnswer;
 import org.domainguard.metrics.Metrics;
@@ -84,9 +86,31 @@ final class SweepRun {
       } else if (ar.result() == null) {
         workerDone();
       } else {
-        process(ar.result()).onComplete(v -> work());
+        DomainState state = ar.result();
+        // compose also catches what process throws: no domain is dropped silently.
+        Future.succeededFuture(state).compose(this::process).onComplete(processed -> {
+          if (processed.failed()) {
+            giveBack(state, processed.cause());
+          }
+          work();
+        });
       }
     });
+  }
+
+  /**
+   * A domain that got no result goes back, still due. A deferred check (breaker or pauses outlasting
+   * provider.max-check-wait) is expected; anything else is a bug, which stops the sweep, logged once.
+   */
+  private void giveBack(DomainState state, Throwable cause) {
+    with.source().release(List.of(state.id()))
+        .onFailure(e -> log.warn("could not release a lease; it expires on its own sweep={} domain={}", id, state.name(), e));
+    if (cause instanceof CheckDeferredException) {
+      with.metrics().checkDiscarded(Metrics.DISCARDED_DEFERRED);
+      log.debug("check deferred sweep={} domain={} reason={}", id, state.name(), cause.getMessage());
+    } else {
+      fail(cause);
+    }
   }
 
   /** The next leased domain, refilling the queue from the database as it runs low; null when there are no more. */
@@ -128,7 +152,8 @@ final class SweepRun {
           failed += result.answer() instanceof ProviderAnswer.Failure ? 1 : 0;
           changed += ar.result();
           with.metrics().sweepProgress(total, done);
-        } else {
+        } else if (!(ar.cause() instanceof LeaseLostException)) {
+          // A lost lease (another daemon took the domain over) wrote nothing and is counted by the writer.
           fail(ar.cause());
         }
         maybeEnd();
@@ -137,11 +162,11 @@ final class SweepRun {
     });
   }
 
-  /** A database failure stops the sweep: no more calls whose results could not be written. */
+  /** A database failure (or a bug) stops the sweep: no more calls whose results could not be written. */
   private void fail(Throwable cause) {
     if (failure == null) {
       failure = cause;
-      log.error("sweep stopping after a database failure sweep={}", id, cause);
+      log.error("sweep stopping after a failure sweep={}", id, cause);
     }
     stopping = true;
   }

@@ -248,7 +248,7 @@ public final class SweepService {
         Future<Integer> changed = writer.submit(CheckRecord.of(state, result, decision, null));
         writer.flushSoon();
         return changed.map(n -> new RecheckOutcome(domain, decision.phase(), result, n));
-      });
+      }).recover(e -> source.release(List.of(state.id())).transform(released -> Future.failedFuture(e)));
     });
   }
 }

@@ -32,17 +32,26 @@ class BatchWriterTest {
   private Pool pool;
   private BatchWriter writer;
   private DomainState state;
+  private SimpleMeterRegistry registry;
+  private static final String OWNER = "this-daemon";
 
   @BeforeEach
   void setUp(Vertx vertx) {
     target = TestDatabase.migratedSchema();
     pool = TestDatabase.pool(vertx, target);
-    writer = new BatchWriter(vertx, pool, new AppConfig.Writer(100, Duration.ofMillis(5)),
-        new MassChangeGuard(new AppConfig.Guard(1000, 1.0), java.time.Clock.systemUTC()), new Metrics(new SimpleMeterRegistry()));
+    registry = new SimpleMeterRegistry();
+    writer = new BatchWriter(vertx, pool, OWNER, new AppConfig.Writer(100, Duration.ofMillis(5)),
+        new MassChangeGuard(new AppConfig.Guard(1000, 1.0), java.time.Clock.systemUTC()), new Metrics(registry));
     TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified, verified_at) VALUES "
         + "('u1', 'a@lapsed.com', true, now() - interval '2 days'), ('u2', 'b@lapsed.com', true, now() - interval '1 day')");
     await(new DiscoveryService(vertx, pool, 100).discover());
     state = new DomainState(count("SELECT id FROM domains"), "lapsed.com", Phase.ACTIVE, null, null, 0);
+    lease(OWNER);
+  }
+
+  /** Leases the domain as a sweep's claim does. */
+  private void lease(String owner) {
+    TestDatabase.jdbc(target, "UPDATE domains SET lease_owner = '" + owner + "', lease_expires_at = now() + interval '5 minutes'");
   }
 
   private long count(String sql) {
@@ -68,6 +77,7 @@ class BatchWriterTest {
     CheckRecord record = redemption(UUID.randomUUID(), Instant.now());
     assertEquals(2, await(writer.submit(record)));
     TestDatabase.jdbc(target, "UPDATE email_addresses SET verified = true WHERE address = 'a@lapsed.com'");
+    lease(OWNER);
     assertEquals(0, await(writer.submit(record)), "the same check written again acts on nothing, even on a re-verified address");
     assertEquals(1, count("SELECT count(*) FROM domain_checks"));
     assertEquals(2, count("SELECT count(*) FROM verification_events"));
@@ -87,5 +97,34 @@ class BatchWriterTest {
     assertEquals(2, count("SELECT count(*) FROM email_addresses WHERE verified"), "no change without its audit row");
     assertEquals(0, count("SELECT count(*) FROM domain_checks"), "the whole batch is one transaction");
     assertEquals(1, count("SELECT count(*) FROM domains WHERE phase IS NULL"), "the domain state rolled back too");
+  }
+
+  @Test
+  void aResultWhoseLeaseAnotherDaemonTookOverChangesNothingAndIsCounted() {
+    lease("another-daemon");
+    assertThrows(LeaseLostException.class, () -> await(writer.submit(redemption(UUID.randomUUID(), Instant.now()))));
+    assertEquals(2, count("SELECT count(*) FROM email_addresses WHERE verified"), "no address changed");
+    assertEquals(0, count("SELECT count(*) FROM domain_checks"), "no check row");
+    assertEquals(0, count("SELECT count(*) FROM verification_events"));
+    assertEquals(1, count("SELECT count(*) FROM domains WHERE phase IS NULL AND lease_owner = 'another-daemon'"),
+        "the domain's state and the other daemon's lease are untouched");
+    assertEquals(1.0, registry.get("domainguard_checks_discarded_total").tag("reason", "lease_lost").counter().count());
+  }
+
+  @Test
+  void inOneBatchOnlyTheLostLeaseIsDiscarded(Vertx vertx) {
+    TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified, verified_at) VALUES ('u3', 'c@kept.com', true, now() - interval '2 days')");
+    await(new DiscoveryService(vertx, pool, 100).discover());
+    TestDatabase.jdbc(target, "UPDATE domains SET lease_owner = CASE name WHEN 'kept.com' THEN '" + OWNER + "' ELSE 'another-daemon' END,"
+        + " lease_expires_at = now() + interval '5 minutes'");
+    DomainState kept = new DomainState(count("SELECT id FROM domains WHERE name = 'kept.com'"), "kept.com", Phase.ACTIVE, null, null, 0);
+    CheckRecord lost = redemption(UUID.randomUUID(), Instant.now());
+    CheckRecord own = new CheckRecord(UUID.randomUUID(), kept, lost.result(), lost.decision(), null);
+    var lostWrite = writer.submit(lost);
+    var ownWrite = writer.submit(own);
+    assertEquals(1, await(ownWrite));
+    assertThrows(LeaseLostException.class, () -> await(lostWrite));
+    assertEquals(1, count("SELECT count(*) FROM domain_checks"));
+    assertEquals(2, count("SELECT count(*) FROM email_addresses WHERE verified AND address LIKE '%@lapsed.com'"));
   }
 }

@@ -49,6 +49,13 @@ class PhaseClassifierTest {
     assertEquals(Phase.UNKNOWN, classify(tokens));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"active zone tld", "active zone", "active suffix", "marketed tld", "inactive zone", "expiring suffix",
+      "deleting tld", "active undelegated zone"})
+  void zoneTldOrSuffixAnywhereMeansNotARegistrableDomain(String tokens) {
+    assertEquals(Phase.UNKNOWN, classify(tokens));
+  }
+
   @Test
   void firstMatchingRowWinsOverLaterRows() {
     assertEquals(Phase.PENDING_DELETE, PhaseClassifier.classify(List.of("active", "expiring", "deleting")));

@@ -166,8 +166,15 @@ class ConfigLoaderTest {
     assertTrue(message.startsWith("schedule.lease: must be at least 166700ms"), message);
     assertTrue(message.endsWith("got 1m"), message);
     AppConfig shorter = load(vertx, "provider:\n  max-check-wait: 10s\n  connect-timeout: 1s\n  response-timeout: 2s\n  retries: 1\n"
+        + "  breaker:\n    cool-down: 5s\n"
         + "schedule:\n  lease: 20s\n", Map.of());
     assertEquals(Duration.ofSeconds(20), shorter.schedule().lease());
+  }
+
+  @Test
+  void aCheckMustBeAllowedToWaitOutTheBreakersCoolDown(Vertx vertx) {
+    assertEquals("provider.max-check-wait: must be at least provider.breaker.cool-down (30s); got 10s",
+        failure(vertx, "provider:\n  max-check-wait: 10s\n", Map.of()));
   }
 
   @Test

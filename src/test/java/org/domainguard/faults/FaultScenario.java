@@ -116,6 +116,8 @@ abstract class FaultScenario {
           retries: 1
           retry-backoff: 50ms
           max-check-wait: 2s
+          breaker:
+            cool-down: 2s
           simulator:
             allow-external-db: true
             port: %d
