@@ -115,7 +115,7 @@ public final class DaemonVerticle extends VerticleBase {
     new MetricsRoute(registry, metrics::sweepTotal).mount(router);
     Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
         vertx, config.http().admin(), sweeps, sweepStore, held, new SweepRevert(db.pool()), db.pool(), registry, clock));
-    return adminApi.compose(v -> ApiServer.listen(vertx, config.http().host(), config.http().port(), router))
+    return adminApi.compose(v -> ApiServer.listen(vertx, config.http(), router))
         .onSuccess(s -> server = s)
         .compose(s -> sweeps.schedule(config.schedule().sweepInterval()));
   }

@@ -12,8 +12,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import org.domainguard.metrics.HttpMetricLabels;
 
-/** A Vert.x instance whose own metrics (HTTP client, pools) and the JVM's land in one Prometheus registry. */
+/**
+ * A Vert.x instance whose own metrics (HTTP server and client, pools) and the JVM's land in one
+ * Prometheus registry, with labels whose values the server chooses ({@link HttpMetricLabels}).
+ */
 public final class VertxRuntime {
   private VertxRuntime() {}
 
@@ -31,7 +35,11 @@ public final class VertxRuntime {
 
   public static Vertx create(PrometheusMeterRegistry registry) {
     VertxOptions options = new VertxOptions()
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+        .setMetricsOptions(new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setLabels(HttpMetricLabels.LABELS)
+            .setServerRequestTagsProvider(HttpMetricLabels::method)
+            .setClientRequestTagsProvider(HttpMetricLabels::method));
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
   }
 }

@@ -48,7 +48,7 @@ final class DemoCommand {
     Vertx vertx = VertxRuntime.create(registry);
     DaemonVerticle daemon;
     try {
-      AppConfig config = await(ConfigLoader.load(vertx, Main.DEFAULT_CONFIG, false, demoDefaults(), demoEnvironment()));
+      AppConfig config = await(config(vertx, env));
       out.println("domain-guard demo: starting embedded PostgreSQL (" + DATA_DIR + ") and the simulator...");
       await(vertx.executeBlocking(() -> {
         EmbeddedDatabase.wipe(DATA_DIR);
@@ -75,18 +75,24 @@ final class DemoCommand {
     return Main.serveUntilTerminated(vertx);
   }
 
+  /** The demo's configuration: its own defaults over {@code conf/config.yaml} (if any), under the environment it honours. */
+  static Future<AppConfig> config(Vertx vertx, Map<String, String> env) {
+    return ConfigLoader.load(vertx, Main.DEFAULT_CONFIG, false, demoDefaults(), demoEnvironment(env));
+  }
+
   /** The demo's own defaults: fast enough to sweep ~20k domains in seconds, still under the limiter. */
   private static JsonObject demoDefaults() {
     return new JsonObject()
         .put("db", new JsonObject().put("url", "").put("schema", "public").put("embedded-data-dir", DATA_DIR.toString()))
         .put("provider", new JsonObject().put("name", "simulator").put("rate-per-second", 5000).put("burst", 500).put("max-in-flight", 64))
-        .put("http", new JsonObject().put("admin", new JsonObject().put("insecure", true)))
+        // Its admin API takes no token: serve it on loopback only, whatever the configuration file says.
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("admin", new JsonObject().put("insecure", true)))
         // The simulated population lapses far more often than real ones: let the demo apply its changes.
         .put("guard", new JsonObject().put("max-changes", 1_000_000).put("max-change-ratio", 1.0));
   }
 
   /** The demo always runs on its own embedded database and the simulator, whatever the environment says. */
-  private Map<String, String> demoEnvironment() {
+  private static Map<String, String> demoEnvironment(Map<String, String> env) {
     Map<String, String> e = new HashMap<>(env);
     e.remove("DOMAINGUARD_DB_URL");
     e.remove("DOMAINGUARD_DB_SCHEMA");

@@ -91,7 +91,15 @@ public record AppConfig(
 
   public record Guard(int maxChanges, double maxChangeRatio) {}
 
-  public record Http(String host, int port, Admin admin) {}
+  public record Http(String host, int port, Admin admin, Connections connections) {}
+
+  /**
+   * What one client can hold open on the API: a connection is closed after {@code idleTimeout}
+   * with nothing sent either way, or when a request's headers are not complete {@code headerTimeout}
+   * after the connection opened or its previous answer ended; past {@code max} open connections a
+   * new one is closed at once.
+   */
+  public record Connections(Duration idleTimeout, Duration headerTimeout, int max) {}
 
   /** How often the per-phase domain counts are refreshed from the database. */
   public record MetricsSettings(Duration refreshInterval) {}
@@ -295,7 +303,20 @@ public record AppConfig(
     return new Http(
         r.string("http.host", "0.0.0.0"),
         r.integer("http.port", 8080, 0, 65535),
-        new Admin(List.copyOf(tokens), r.bool("http.admin.insecure", false)));
+        new Admin(List.copyOf(tokens), r.bool("http.admin.insecure", false)),
+        new Connections(
+            atMostADay(r, "http.idle-timeout", "60s"),
+            atMostADay(r, "http.header-timeout", "30s"),
+            r.integer("http.max-connections", 1000, 1, 1_000_000)));
+  }
+
+  /** A positive duration no longer than a day (timers take milliseconds as an int). */
+  private static Duration atMostADay(ConfigReader r, String key, String fallback) {
+    Duration d = r.duration(key, fallback);
+    if (d.compareTo(Duration.ofDays(1)) > 0) {
+      throw new ConfigException(key, "must be at most 1d, got '" + r.string(key, fallback) + "'");
+    }
+    return d;
   }
 
   private static AdminToken adminToken(Object entry, String key) {

@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.ext.web.Router;
+import java.util.concurrent.TimeUnit;
+import org.domainguard.config.AppConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +32,30 @@ public final class ApiServer {
         .end(new JsonObject().put("error", code).put("message", "the HTTP request could not be read (" + code.replace('_', ' ') + ")").encode());
   }
 
-  public static Future<HttpServer> listen(Vertx vertx, String host, int port, Router router) {
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+  /**
+   * Serves {@code router} over HTTP/1.1 on {@code http.host():http.port()} under the connection
+   * limits of {@code http.connections()}. Adds a first route to {@code router} that tells the
+   * {@link ConnectionGuard} when each request starts and ends.
+   */
+  public static Future<HttpServer> listen(Vertx vertx, AppConfig.Http http, Router router) {
+    AppConfig.Connections limits = http.connections();
+    ConnectionGuard guard = new ConnectionGuard(vertx, limits);
+    router.route().order(Integer.MIN_VALUE).handler(guard::requestStarted);
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(http.host())
+        .setPort(http.port())
+        .setIdleTimeout((int) limits.idleTimeout().toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        // With cleartext HTTP/2 on, Vert.x first sniffs each connection for it and the connection
+        // handler does not see HTTP/1.1 connections open, so the guard would miss them. The API and
+        // /metrics need nothing beyond HTTP/1.1.
+        .setHttp2ClearTextEnabled(false);
+    return vertx.createHttpServer(options)
+        .connectionHandler(guard::connected)
         .invalidRequestHandler(ApiServer::invalidRequest)
         .requestHandler(router)
         .listen()
-        .onSuccess(s -> log.info("HTTP API listening host={} port={}", host, s.actualPort()));
+        .onSuccess(s -> log.info("HTTP API listening host={} port={} idleTimeout={} headerTimeout={} maxConnections={}",
+            http.host(), s.actualPort(), limits.idleTimeout(), limits.headerTimeout(), limits.max()));
   }
 }

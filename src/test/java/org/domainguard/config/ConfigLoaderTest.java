@@ -100,6 +100,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void connectionLimitsHaveBoundedDefaultsAndAreConfigurable(Vertx vertx) throws IOException {
+    AppConfig.Connections defaults = await(ConfigLoader.load(vertx, Path.of("conf/config.yaml"), true, Map.of())).http().connections();
+    assertEquals(new AppConfig.Connections(Duration.ofSeconds(60), Duration.ofSeconds(30), 1000), defaults);
+    AppConfig.Connections set = load(vertx, "http:\n  idle-timeout: 5m\n  header-timeout: 10s\n  max-connections: 50\n", Map.of())
+        .http().connections();
+    assertEquals(new AppConfig.Connections(Duration.ofMinutes(5), Duration.ofSeconds(10), 50), set);
+    assertTrue(failure(vertx, "http:\n  header-timeout: 0s\n", Map.of()).startsWith("http.header-timeout: must be greater than zero"));
+    assertTrue(failure(vertx, "http:\n  idle-timeout: 30d\n", Map.of()).startsWith("http.idle-timeout: must be at most 1d"));
+    assertTrue(failure(vertx, "http:\n  max-connections: 0\n", Map.of()).startsWith("http.max-connections: must be between 1"));
+  }
+
+  @Test
   void dbUrlPasswordNeverAppearsInAnError(Vertx vertx) {
     String message = failure(vertx, "", Map.of("DOMAINGUARD_DB_URL", "postgresql://u:hunter2@[bad"));
     assertFalse(message.contains("hunter2"), message);

@@ -2,6 +2,7 @@ package org.domainguard.testing;
 
 import static org.domainguard.testing.Await.await;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -47,6 +48,14 @@ public final class TestDaemon {
 
   /** Starts a daemon on {@code target} with {@code yaml} overlaid on test defaults and {@code env} on top. */
   public static TestDaemon start(Vertx vertx, DbTarget target, String yaml, Map<String, String> env) {
+    return start(vertx, VertxRuntime.newRegistry(), target, yaml, env);
+  }
+
+  /**
+   * Like {@link #start(Vertx, DbTarget, String, Map)}, exposing {@code registry} on {@code /metrics}:
+   * pass the registry of a Vert.x built by {@link VertxRuntime#create} to see its own metrics there.
+   */
+  public static TestDaemon start(Vertx vertx, PrometheusMeterRegistry registry, DbTarget target, String yaml, Map<String, String> env) {
     try {
       Path file = Files.createTempFile("domain-guard-test", ".yaml");
       Files.writeString(file, """
@@ -72,7 +81,7 @@ public final class TestDaemon {
       all.putAll(env);
       AppConfig config = await(ConfigLoader.load(vertx, file, true, simulatorOnTestSchema(), all));
       Files.delete(file);
-      DaemonVerticle daemon = new DaemonVerticle(config, VertxRuntime.newRegistry(), Clock.systemUTC());
+      DaemonVerticle daemon = new DaemonVerticle(config, registry, Clock.systemUTC());
       return new TestDaemon(vertx, target, daemon, await(vertx.deployVerticle(daemon)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
