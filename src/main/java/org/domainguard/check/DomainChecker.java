@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import org.domainguard.config.AppConfig;
 import org.domainguard.metrics.Metrics;
 import org.slf4j.Logger;
@@ -59,18 +60,30 @@ public final class DomainChecker {
   }
 
   public Future<CheckResult> check(String domain) {
+    return check(domain, UNDER_WAY);
+  }
+
+  /**
+   * As {@link #check(String)}, for a check someone is waiting for: {@code wanted} is asked right
+   * before the provider is first called (after any wait for the breaker or a token). If it says no,
+   * the provider is not called and the future fails with {@link CheckAbandonedException}.
+   */
+  public Future<CheckResult> check(String domain, BooleanSupplier wanted) {
     Instant started = clock.instant();
     long startedNanos = System.nanoTime();
-    return attempt(domain, 1, 0, startedNanos)
+    return attempt(domain, 1, 0, startedNanos, wanted)
         .map(a -> new CheckResult(domain, provider.name(), started, clock.instant(), a.answer, a.attempts));
   }
 
+  /** Once the provider has been called, the check is under way and runs to its end. */
+  private static final BooleanSupplier UNDER_WAY = () -> true;
+
   private record Attempted(ProviderAnswer answer, int attempts) {}
 
-  private Future<Attempted> attempt(String domain, int attempt, int rateLimitedTurns, long startedNanos) {
+  private Future<Attempted> attempt(String domain, int attempt, int rateLimitedTurns, long startedNanos, BooleanSupplier wanted) {
     return breakerClosed()
         .compose(v -> acquireToken())
-        .compose(v -> call(domain))
+        .compose(v -> wanted.getAsBoolean() ? call(domain) : Future.failedFuture(new CheckAbandonedException(domain)))
         .compose(answer -> {
           if (!(answer instanceof ProviderAnswer.Failure failure)) {
             return Future.succeededFuture(new Attempted(answer, attempt));
@@ -84,13 +97,13 @@ public final class DomainChecker {
             boolean patienceLeft = rateLimitedTurns + 1 < MAX_RATE_LIMITED_TURNS
                 && System.nanoTime() - startedNanos < MAX_RATE_LIMITED_WAIT.toNanos();
             return patienceLeft
-                ? attempt(domain, attempt, rateLimitedTurns + 1, startedNanos)
+                ? attempt(domain, attempt, rateLimitedTurns + 1, startedNanos, UNDER_WAY)
                 : Future.succeededFuture(new Attempted(answer, attempt));
           }
           if (attempt > config.retries()) {
             return Future.succeededFuture(new Attempted(answer, attempt));
           }
-          return delay(backoff(attempt)).compose(v -> attempt(domain, attempt + 1, rateLimitedTurns, startedNanos));
+          return delay(backoff(attempt)).compose(v -> attempt(domain, attempt + 1, rateLimitedTurns, startedNanos, UNDER_WAY));
         });
   }
 

@@ -6,6 +6,7 @@ import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import org.domainguard.check.CheckAbandonedException;
 import org.domainguard.sweep.DomainBusyException;
 import org.domainguard.sweep.SweepConflictException;
 
@@ -68,6 +69,10 @@ public class ApiException extends RuntimeException {
     }
     if (failure instanceof DomainBusyException busy) {
       return conflict(busy.getMessage());
+    }
+    if (failure instanceof CheckAbandonedException) {
+      // Nobody reads the answer; the status is for the audit (nginx's "client closed request").
+      return new ApiException(499, "client_closed", "the client closed the connection before the check started");
     }
     if (failure instanceof HttpException http) {
       return forStatus(http.getStatusCode());
