@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import org.domainguard.config.AppConfig;
 import org.domainguard.metrics.Metrics;
 import org.slf4j.Logger;
@@ -63,18 +64,30 @@ public final class DomainChecker {
    * is a bug, not a provider error, and is left to the caller to report.
    */
   public Future<CheckResult> check(String domain) {
+    return check(domain, UNDER_WAY);
+  }
+
+  /**
+   * As {@link #check(String)}, for a check someone is waiting for: {@code wanted} is asked right
+   * before the provider is first called (after any wait for the breaker or a token). If it says no,
+   * the provider is not called and the future fails with {@link CheckAbandonedException}.
+   */
+  public Future<CheckResult> check(String domain, BooleanSupplier wanted) {
     Instant started = clock.instant();
     long deadline = System.nanoTime() + config.maxCheckWait().toNanos();
-    return attempt(domain, 1, 0, deadline)
+    return attempt(domain, 1, 0, deadline, wanted)
         .map(a -> new CheckResult(domain, provider.name(), started, clock.instant(), a.answer, a.attempts));
   }
 
+  /** Once the provider has been called, the check is under way and runs to its end. */
+  private static final BooleanSupplier UNDER_WAY = () -> true;
+
   private record Attempted(ProviderAnswer answer, int attempts) {}
 
-  private Future<Attempted> attempt(String domain, int attempt, int rateLimitedTurns, long deadline) {
+  private Future<Attempted> attempt(String domain, int attempt, int rateLimitedTurns, long deadline, BooleanSupplier wanted) {
     return breakerClosed(domain, deadline)
         .compose(v -> acquireToken(domain, deadline))
-        .compose(v -> call(domain))
+        .compose(v -> wanted.getAsBoolean() ? call(domain) : Future.failedFuture(new CheckAbandonedException(domain)))
         .compose(answer -> {
           if (!(answer instanceof ProviderAnswer.Failure failure)) {
             return Future.succeededFuture(new Attempted(answer, attempt));
@@ -89,13 +102,13 @@ public final class DomainChecker {
             log.debug("rate limited provider={} domain={} pauseMs={}", provider.name(), domain, pause.toMillis());
             boolean patienceLeft = rateLimitedTurns + 1 < MAX_RATE_LIMITED_TURNS && System.nanoTime() < deadline;
             return patienceLeft
-                ? orLastAnswer(attempt(domain, attempt, rateLimitedTurns + 1, deadline), new Attempted(answer, attempt))
+                ? orLastAnswer(attempt(domain, attempt, rateLimitedTurns + 1, deadline, UNDER_WAY), new Attempted(answer, attempt))
                 : Future.succeededFuture(new Attempted(answer, attempt));
           }
           if (attempt > config.retries()) {
             return Future.succeededFuture(new Attempted(answer, attempt));
           }
-          return orLastAnswer(delay(backoff(attempt)).compose(v -> attempt(domain, attempt + 1, rateLimitedTurns, deadline)),
+          return orLastAnswer(delay(backoff(attempt)).compose(v -> attempt(domain, attempt + 1, rateLimitedTurns, deadline, UNDER_WAY)),
               new Attempted(answer, attempt));
         });
   }

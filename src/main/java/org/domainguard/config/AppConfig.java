@@ -112,7 +112,8 @@ public record AppConfig(
   /** An admin bearer token, kept only as its SHA-256 digest. */
   public record AdminToken(String name, byte[] sha256, Role role) {}
 
-  public record Admin(List<AdminToken> tokens, boolean insecure) {
+  /** Admin tokens, insecure mode, and how many operator rechecks may wait or run at once. */
+  public record Admin(List<AdminToken> tokens, boolean insecure, int maxPendingRechecks) {
     /**
      * The daemon serves the admin API only with a token, unless insecure mode is explicit.
      * Checked when serving starts, not when loading: migrate and check need no token.
@@ -303,7 +304,8 @@ public record AppConfig(
     return new Http(
         r.string("http.host", "0.0.0.0"),
         r.integer("http.port", 8080, 0, 65535),
-        new Admin(List.copyOf(tokens), r.bool("http.admin.insecure", false)),
+        new Admin(List.copyOf(tokens), r.bool("http.admin.insecure", false),
+            r.integer("http.admin.max-pending-rechecks", 64, 1, 10_000)),
         new Connections(
             atMostADay(r, "http.idle-timeout", "60s"),
             atMostADay(r, "http.header-timeout", "30s"),

@@ -43,7 +43,8 @@ public final class AdminApi {
     }
     return OpenApiRoute.load(s.vertx()).map(openApi -> {
       ApiFailureHandler failures = new ApiFailureHandler();
-      router.route().failureHandler(failures);
+      // Last, so an operator route's own failure handler (its audit of refused attempts) comes first.
+      router.route().last().failureHandler(failures);
       List.of(400, 404, 405, 413, 500).forEach(status -> router.errorHandler(status, failures.forStatus(status)));
       openApi.mount(router);
       // Authenticate before reading a body: strangers cannot make the daemon buffer anything.
@@ -58,9 +59,9 @@ public final class AdminApi {
   private static List<RouteGroup> routes(Services s) {
     AdminAudit audit = new AdminAudit(s.pool());
     return List.of(
-        new RecheckRoutes(s.sweeps(), audit),
+        new RecheckRoutes(new RecheckQueue(s.sweeps()::recheck, s.admin().maxPendingRechecks(), s.registry()), audit),
         new SweepRoutes(s.sweeps(), s.sweepStore(), audit, s.clock()),
         new LookupRoutes(new Lookups(s.pool())),
-        new HeldChangeRoutes(s.held(), s.revert(), audit));
+        new HeldChangeRoutes(s.held(), s.revert(), s.sweepStore(), audit));
   }
 }

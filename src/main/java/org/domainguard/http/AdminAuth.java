@@ -64,17 +64,20 @@ final class AdminAuth implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     Caller caller = authenticate(ctx);
-    authorise(ctx, caller);
+    // Attached before the role check, so a refused attempt is still audited under its token's name.
     caller.attach(ctx);
+    authorise(ctx, caller);
     ctx.next();
   }
 
+  /** Two Authorization headers are refused before either is looked at: which one would count is anyone's guess. */
   private Caller authenticate(RoutingContext ctx) {
+    String header = Inputs.singleHeader(ctx.request(), "Authorization");
     String client = clientOf(ctx);
     if (insecure) {
       return new Caller("insecure", Role.OPERATOR, client);
     }
-    String presented = bearer(ctx.request().getHeader("Authorization"));
+    String presented = bearer(header);
     AdminToken token = presented == null ? null : match(Tokens.sha256(presented));
     // Only failures are limited: a flood of bad attempts from elsewhere never locks out a valid token.
     if (token == null && limiter.blocked(client)) {

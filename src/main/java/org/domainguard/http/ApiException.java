@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.domainguard.apply.LeaseLostException;
 import org.domainguard.check.CheckDeferredException;
+import org.domainguard.check.CheckAbandonedException;
 import org.domainguard.sweep.DomainBusyException;
 import org.domainguard.sweep.SweepConflictException;
 
@@ -76,6 +77,10 @@ public class ApiException extends RuntimeException {
     }
     if (failure instanceof CheckDeferredException deferred) {
       return new ApiException(503, "unavailable", deferred.getMessage() + "; try again later");
+    }
+    if (failure instanceof CheckAbandonedException) {
+      // Nobody reads the answer; the status is for the audit (nginx's "client closed request").
+      return new ApiException(499, "client_closed", "the client closed the connection before the check started");
     }
     if (failure instanceof HttpException http) {
       return forStatus(http.getStatusCode());

@@ -11,6 +11,11 @@ public record Caller(String name, Role role, String client) {
     ctx.put(KEY, this);
   }
 
+  /** The caller {@link AdminAuth} attached, or null when it attached none (no valid token). */
+  static Caller ifAttached(RoutingContext ctx) {
+    return ctx.get(KEY);
+  }
+
   /** The caller {@link AdminAuth} attached; every /admin route runs after it. */
   public static Caller of(RoutingContext ctx) {
     Caller caller = ctx.get(KEY);

@@ -11,27 +11,36 @@ import java.util.function.BiFunction;
 import org.domainguard.apply.HeldChanges;
 import org.domainguard.apply.SweepRevert;
 import org.domainguard.http.AdminAudit.Action;
+import org.domainguard.sweep.SweepStore;
 
 /** The mass-change guard's queue (list, approve, reject) and the revert of a sweep's unverifications. */
 final class HeldChangeRoutes implements RouteGroup {
   private static final Set<String> BODY_FIELDS = Set.of("domain", "all");
+  private static final String APPROVE = "held_approve";
+  private static final String REJECT = "held_reject";
+  private static final String REVERT = "sweep_revert";
 
   private final HeldChanges held;
   private final SweepRevert revert;
+  private final SweepStore sweeps;
   private final AdminAudit audit;
 
-  HeldChangeRoutes(HeldChanges held, SweepRevert revert, AdminAudit audit) {
+  HeldChangeRoutes(HeldChanges held, SweepRevert revert, SweepStore sweeps, AdminAudit audit) {
     this.held = held;
     this.revert = revert;
+    this.sweeps = sweeps;
     this.audit = audit;
   }
 
   @Override
   public void mount(Router router) {
     router.get("/admin/v1/held-changes").handler(ctx -> list(Inputs.limit(ctx.queryParam("limit"), 100, 1000)).onComplete(reply(ctx, 200)));
-    router.post("/admin/v1/held-changes/approve").handler(ctx -> decide(Caller.of(ctx), "held_approve", domainOrAll(ctx), held::approve).onComplete(reply(ctx, 200)));
-    router.post("/admin/v1/held-changes/reject").handler(ctx -> decide(Caller.of(ctx), "held_reject", domainOrAll(ctx), held::reject).onComplete(reply(ctx, 200)));
-    router.post("/admin/v1/sweeps/:id/revert").handler(ctx -> revert(Caller.of(ctx), Inputs.id(ctx.pathParam("id"))).onComplete(reply(ctx, 200)));
+    router.post("/admin/v1/held-changes/approve").handler(ctx -> decide(ctx, APPROVE, domainOrAll(ctx), held::approve).onComplete(reply(ctx, 200)))
+        .failureHandler(audit.refusals(APPROVE));
+    router.post("/admin/v1/held-changes/reject").handler(ctx -> decide(ctx, REJECT, domainOrAll(ctx), held::reject).onComplete(reply(ctx, 200)))
+        .failureHandler(audit.refusals(REJECT));
+    router.post("/admin/v1/sweeps/:id/revert").handler(ctx -> revert(ctx, Inputs.id(ctx.pathParam("id"))).onComplete(reply(ctx, 200)))
+        .failureHandler(audit.refusals(REVERT));
   }
 
   private Future<JsonObject> list(int limit) {
@@ -39,15 +48,19 @@ final class HeldChangeRoutes implements RouteGroup {
   }
 
   /** {@code domain} null means all holds. Approvals and rejections are audited under the operator's name. */
-  private Future<JsonObject> decide(Caller caller, String action, String domain, BiFunction<String, String, Future<JsonObject>> decision) {
+  private Future<JsonObject> decide(RoutingContext ctx, String action, String domain, BiFunction<String, String, Future<JsonObject>> decision) {
     Action audited = new Action(action, domain == null ? "all" : domain, new JsonObject().put("domain", domain).put("all", domain == null));
-    return audit.record(caller, audited, 200, decision.apply(domain, "operator:" + caller.name()));
+    return audit.record(ctx, audited, 200, decision.apply(domain, "operator:" + Caller.of(ctx).name()));
   }
 
-  private Future<JsonObject> revert(Caller caller, long sweepId) {
-    Future<JsonObject> result = revert.revert(sweepId, "operator:" + caller.name())
+  /** 404 for a sweep that does not exist; 200 (with nothing re-verified) for one that left nothing to revert. */
+  private Future<JsonObject> revert(RoutingContext ctx, long sweepId) {
+    Future<JsonObject> result = sweeps.get(sweepId)
+        .compose(sweep -> sweep == null
+            ? Future.failedFuture(ApiException.notFound("no sweep with id " + sweepId))
+            : revert.revert(sweepId, "operator:" + Caller.of(ctx).name()))
         .map(n -> new JsonObject().put("sweepId", sweepId).put("reverified", n));
-    return audit.record(caller, new Action("sweep_revert", Long.toString(sweepId), new JsonObject()), 200, result);
+    return audit.record(ctx, new Action(REVERT, Long.toString(sweepId), new JsonObject()), 200, result);
   }
 
   /** {@code {"domain": "example.com"}} or {@code {"all": true}}, exactly one of them. */

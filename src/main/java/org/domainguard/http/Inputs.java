@@ -1,5 +1,6 @@
 package org.domainguard.http;
 
+import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import org.domainguard.discovery.AddressParser;
 import org.domainguard.discovery.ParsedAddress;
@@ -7,7 +8,8 @@ import org.domainguard.discovery.ParsedAddress;
 /**
  * What clients type, validated and normalised the way discovery normalises addresses: domains to
  * lower-case A-labels (UTS #46) that must be registrable domains, addresses to their registrable
- * domain, ids and limits to bounded numbers. Rejections are 400s that never echo long input.
+ * domain, ids and limits to bounded numbers, headers that may be sent only once. Rejections are
+ * 400s that never echo long input.
  */
 final class Inputs {
   static final int MAX_DOMAIN_LENGTH = 253;
@@ -70,10 +72,23 @@ final class Inputs {
 
   /** A sweep id: a positive integer. */
   static long id(String input) {
-    if (input == null || !input.matches("[0-9]{1,18}") || Long.parseLong(input) == 0) {
+    if (!isId(input)) {
       throw ApiException.badRequest("id must be a positive integer");
     }
     return Long.parseLong(input);
+  }
+
+  static boolean isId(String input) {
+    return input != null && input.matches("[0-9]{1,18}") && Long.parseLong(input) != 0;
+  }
+
+  /** A header's value, or null when absent; sent more than once it is ambiguous (which one counts?), a 400. */
+  static String singleHeader(HttpServerRequest request, String name) {
+    List<String> values = request.headers().getAll(name);
+    if (values.size() > 1) {
+      throw ApiException.badRequest("more than one " + name + " header; send exactly one");
+    }
+    return values.isEmpty() ? null : values.get(0);
   }
 
   /** An optional {@code ?limit=} within 1..{@code max}. */

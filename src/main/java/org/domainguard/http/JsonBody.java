@@ -1,13 +1,14 @@
 package org.domainguard.http;
 
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
-/** Strict JSON request bodies: one object, only the members a route knows, each of the expected type. */
+/**
+ * Strict JSON request bodies: one object (read by {@link StrictJson}: no duplicate members, no
+ * comments), only the members a route knows, each of the expected type.
+ */
 final class JsonBody {
   private JsonBody() {}
 
@@ -17,13 +18,7 @@ final class JsonBody {
     if (body == null || !body.available() || body.buffer() == null || body.asString().isBlank()) {
       return new JsonObject();
     }
-    Object value;
-    try {
-      value = Json.decodeValue(body.buffer());
-    } catch (DecodeException e) {
-      throw ApiException.badRequest("request body is not valid JSON");
-    }
-    if (!(value instanceof JsonObject obj)) {
+    if (!(StrictJson.decode(body.buffer()) instanceof JsonObject obj)) {
       throw ApiException.badRequest("request body must be a JSON object");
     }
     for (String name : obj.fieldNames()) {
@@ -45,7 +40,7 @@ final class JsonBody {
     return s;
   }
 
-  private static String shorten(String s) {
+  static String shorten(String s) {
     return s.length() <= 40 ? s : s.substring(0, 40) + "...";
   }
 }

@@ -11,28 +11,33 @@ import java.util.Set;
 import org.domainguard.check.ProviderAnswer;
 import org.domainguard.http.AdminAudit.Action;
 import org.domainguard.sweep.RecheckOutcome;
-import org.domainguard.sweep.SweepService;
 
-/** {@code POST /admin/v1/rechecks}: checks one domain now, bypassing its schedule but not the rate limit. */
+/**
+ * {@code POST /admin/v1/rechecks}: checks one domain now, bypassing its schedule but not the rate
+ * limit, through the bounded {@link RecheckQueue}.
+ */
 final class RecheckRoutes implements RouteGroup {
-  private final SweepService sweeps;
+  private static final String RECHECK = "recheck";
+
+  private final RecheckQueue queue;
   private final AdminAudit audit;
 
-  RecheckRoutes(SweepService sweeps, AdminAudit audit) {
-    this.sweeps = sweeps;
+  RecheckRoutes(RecheckQueue queue, AdminAudit audit) {
+    this.queue = queue;
     this.audit = audit;
   }
 
   @Override
   public void mount(Router router) {
-    router.post("/admin/v1/rechecks").handler(ctx -> recheck(Caller.of(ctx), requested(ctx)).onComplete(reply(ctx, 200)));
+    router.post("/admin/v1/rechecks").handler(ctx -> recheck(ctx, requested(ctx)).onComplete(reply(ctx, 200)))
+        .failureHandler(audit.refusals(RECHECK));
   }
 
-  private Future<JsonObject> recheck(Caller caller, Action action) {
-    Future<JsonObject> result = sweeps.recheck(action.target()).compose(outcome -> outcome == null
+  private Future<JsonObject> recheck(RoutingContext ctx, Action action) {
+    Future<JsonObject> result = queue.submit(action.target(), ctx).compose(outcome -> outcome == null
         ? Future.failedFuture(ApiException.notFound("domain " + action.target() + " is not watched"))
         : Future.succeededFuture(view(outcome)));
-    return audit.record(caller, action, 200, result);
+    return audit.record(ctx, action, 200, result);
   }
 
   /** Exactly one of "domain" or "email"; an address is reduced to its registrable domain. */
@@ -43,7 +48,7 @@ final class RecheckRoutes implements RouteGroup {
     if ((domain == null) == (email == null)) {
       throw ApiException.badRequest("send exactly one of \"domain\" or \"email\"");
     }
-    return new Action("recheck", domain != null ? Inputs.domain(domain) : Inputs.domainOfAddress(email), body);
+    return new Action(RECHECK, domain != null ? Inputs.domain(domain) : Inputs.domainOfAddress(email), body);
   }
 
   private static JsonObject view(RecheckOutcome o) {

@@ -11,7 +11,7 @@ public final class Responses {
   private Responses() {}
 
   public static void json(RoutingContext ctx, int status, Object body) {
-    if (ctx.response().ended()) {
+    if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
     ctx.response()
@@ -26,7 +26,7 @@ public final class Responses {
 
   /** Answers an {@link ApiException}: its status, its headers, and its code and message (plus any details). */
   public static void error(RoutingContext ctx, ApiException e) {
-    if (ctx.response().ended() || ctx.response().headWritten()) {
+    if (ctx.response().ended() || ctx.response().closed() || ctx.response().headWritten()) {
       return;
     }
     e.headers().forEach(ctx.response()::putHeader);

@@ -18,6 +18,8 @@ final class SweepRoutes implements RouteGroup {
   private static final Set<String> BODY_FIELDS = Set.of("scope");
   private static final Set<String> SCOPES = Set.of("due", "all");
   private static final String TRIGGER = "api";
+  private static final String START = "sweep_start";
+  private static final String CANCEL = "sweep_cancel";
 
   private final SweepService sweeps;
   private final SweepStore store;
@@ -33,15 +35,17 @@ final class SweepRoutes implements RouteGroup {
 
   @Override
   public void mount(Router router) {
-    router.post("/admin/v1/sweeps").handler(ctx -> start(Caller.of(ctx), scope(ctx)).onComplete(reply(ctx, 202)));
+    router.post("/admin/v1/sweeps").handler(ctx -> start(ctx, scope(ctx)).onComplete(reply(ctx, 202)))
+        .failureHandler(audit.refusals(START));
     router.get("/admin/v1/sweeps").handler(ctx -> recent(Inputs.limit(ctx.queryParam("limit"), 20, 100)).onComplete(reply(ctx, 200)));
     router.get("/admin/v1/sweeps/:id").handler(ctx -> sweep(Inputs.id(ctx.pathParam("id"))).onComplete(reply(ctx, 200)));
-    router.post("/admin/v1/sweeps/:id/cancel").handler(ctx -> cancel(Caller.of(ctx), Inputs.id(ctx.pathParam("id"))).onComplete(reply(ctx, 202)));
+    router.post("/admin/v1/sweeps/:id/cancel").handler(ctx -> cancel(ctx, Inputs.id(ctx.pathParam("id"))).onComplete(reply(ctx, 202)))
+        .failureHandler(audit.refusals(CANCEL));
   }
 
-  private Future<JsonObject> start(Caller caller, String scope) {
-    Action action = new Action("sweep_start", null, new JsonObject().put("scope", scope));
-    return audit.record(caller, action, 202, sweeps.start(scope, TRIGGER), id -> Long.toString(id))
+  private Future<JsonObject> start(RoutingContext ctx, String scope) {
+    Action action = new Action(START, null, new JsonObject().put("scope", scope));
+    return audit.record(ctx, action, 202, sweeps.start(scope, TRIGGER), id -> Long.toString(id))
         .map(id -> new JsonObject().put("id", id));
   }
 
@@ -54,12 +58,12 @@ final class SweepRoutes implements RouteGroup {
   }
 
   /** Only the sweep running in this daemon can be cancelled; what is in flight is still checked and written. */
-  private Future<JsonObject> cancel(Caller caller, long id) {
+  private Future<JsonObject> cancel(RoutingContext ctx, long id) {
     Future<JsonObject> result = sweeps.cancel(id)
         ? Future.succeededFuture(new JsonObject().put("id", id).put("state", "cancelling"))
         : store.get(id).compose(r -> Future.failedFuture(r == null ? noSweep(id)
             : ApiException.conflict("sweep " + id + " is not running in this daemon (state " + r.state() + ")")));
-    return audit.record(caller, new Action("sweep_cancel", Long.toString(id), new JsonObject()), 202, result);
+    return audit.record(ctx, new Action(CANCEL, Long.toString(id), new JsonObject()), 202, result);
   }
 
   /** {@code {"scope": "due" | "all"}}, "due" when absent; an empty body is allowed. */

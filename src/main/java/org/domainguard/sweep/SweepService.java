@@ -10,10 +10,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.domainguard.apply.BatchWriter;
 import org.domainguard.apply.CheckRecord;
 import org.domainguard.apply.MassChangeGuard;
 import org.domainguard.apply.Policy;
+import org.domainguard.check.CheckResult;
 import org.domainguard.check.DomainChecker;
 import org.domainguard.discovery.DiscoveryService;
 import org.domainguard.metrics.Metrics;
@@ -237,13 +239,19 @@ public final class SweepService {
     return done.future();
   }
 
-  /** Checks one domain now, bypassing its schedule but not the rate limit; null when the domain is not watched. */
-  public Future<RecheckOutcome> recheck(String domain) {
+  /**
+   * Checks one domain now, bypassing its schedule but not the rate limit; null when the domain is
+   * not watched. {@code wanted} is asked right before the provider is called: if the requester has
+   * gone by then, the domain's lease is given back, nothing is written, and the future fails with
+   * {@link org.domainguard.check.CheckAbandonedException}.
+   */
+  public Future<RecheckOutcome> recheck(String domain, BooleanSupplier wanted) {
     return source.claimOne(domain).compose(state -> {
       if (state == null) {
         return Future.succeededFuture(null);
       }
-      return checker.check(domain).compose(result -> {
+      // A check that fails (abandoned, deferred, or a bug) gives its lease back, as does a failed write.
+      return checker.check(domain, wanted).compose(result -> {
         var decision = policy.decide(state, result);
         Future<Integer> changed = writer.submit(CheckRecord.of(state, result, decision, null));
         writer.flushSoon();

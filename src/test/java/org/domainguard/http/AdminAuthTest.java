@@ -117,7 +117,41 @@ class AdminAuthTest {
 
     assertEquals(1, d.count("SELECT count(*) FROM sweeps"), "the viewer started no sweep");
     assertEquals(1, d.count("SELECT count(*) FROM domain_checks"), "nor checked anything");
-    assertEquals(0, d.count("SELECT count(*) FROM admin_actions"), "nothing was done, so nothing to audit");
+    assertEquals(4, d.count("SELECT count(*) FROM admin_actions WHERE token_name = 'victor' AND status = 403 AND outcome = 'forbidden'"),
+        "each refused attempt is kept");
+    assertEquals(4, d.count("SELECT count(*) FROM admin_actions"), "reads are not operator actions");
+  }
+
+  @Test
+  void refusedAttemptsAreAuditedWithTheirStatus() {
+    TestDaemon d = daemon(Map.of(), "a@example.com");
+    AdminClient api = client(d);
+    long sweep = d.sweep("all");
+
+    status(api.post("/admin/v1/rechecks", VIEWER, new JsonObject().put("domain", "example.com")), 403, "forbidden");
+    status(api.post("/admin/v1/rechecks", OPERATOR, "{\"domain\": \"not a domain\"}"), 400, "bad_request");
+    status(api.post("/admin/v1/sweeps", ALICE, "{\"scope\": \"some\"}"), 400, "bad_request");
+    status(api.post("/admin/v1/sweeps/" + sweep + "/cancel", VIEWER, (String) null), 403, "forbidden");
+    status(api.post("/admin/v1/sweeps/abc/revert", OPERATOR, (String) null), 400, "bad_request");
+    status(api.post("/admin/v1/held-changes/approve", ALICE, "{}"), 400, "bad_request");
+    status(api.post("/admin/v1/held-changes/reject", VIEWER, "{\"all\": true}"), 403, "forbidden");
+    status(api.post("/admin/v1/rechecks", "wrong-token", "{}"), 401, "unauthorized");
+
+    List<Row> rows = new ArrayList<>();
+    d.query("SELECT token_name, client, action, target, params, status, outcome FROM admin_actions ORDER BY id").forEach(rows::add);
+    assertEquals(7, rows.size(), "one row per attempt that got past authentication, none for the 401");
+    assertAction(rows.get(0), "victor", "recheck", null, 403, "forbidden");
+    assertAction(rows.get(1), "admin", "recheck", null, 400, "bad_request");
+    assertAction(rows.get(2), "alice", "sweep_start", null, 400, "bad_request");
+    assertAction(rows.get(3), "victor", "sweep_cancel", Long.toString(sweep), 403, "forbidden");
+    assertAction(rows.get(4), "admin", "sweep_revert", null, 400, "bad_request");
+    assertAction(rows.get(5), "alice", "held_approve", null, 400, "bad_request");
+    assertAction(rows.get(6), "victor", "held_reject", null, 403, "forbidden");
+    assertEquals("127.0.0.1", rows.get(0).getString("client"));
+    assertEquals(1, d.count("SELECT count(*) FROM sweeps"), "nothing was started");
+    assertEquals(1, d.count("SELECT count(*) FROM domain_checks"), "nor checked");
+    assertTrue(capturedLogs().contains("admin action action=recheck target=null token=victor client=127.0.0.1 status=403 outcome=forbidden"),
+        this::capturedLogs);
   }
 
   @Test

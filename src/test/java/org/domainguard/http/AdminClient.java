@@ -41,9 +41,14 @@ final class AdminClient {
 
   /** With this exact Authorization header (null for none). */
   HttpResponse<Buffer> sendAuthorized(HttpMethod method, String path, String authorization, Buffer body) {
+    return sendAuthorized(method, path, authorization == null ? List.of() : List.of(authorization), body);
+  }
+
+  /** With one Authorization header per element, in order. */
+  HttpResponse<Buffer> sendAuthorized(HttpMethod method, String path, List<String> authorizations, Buffer body) {
     HttpRequest<Buffer> request = web.request(method, port, "127.0.0.1", path);
-    if (authorization != null) {
-      request.putHeader("Authorization", authorization);
+    if (!authorizations.isEmpty()) {
+      request.putHeader("Authorization", authorizations);
     }
     if (body != null) {
       request.putHeader("Content-Type", "application/json");

@@ -41,13 +41,21 @@ final class AdminFixtures {
    * discovery is still running could be missed until the next discovery interval.
    */
   static TestDaemon daemonWithTokens(Vertx vertx, Map<String, String> env, String... addresses) {
+    return daemonWithTokens(vertx, "", env, addresses);
+  }
+
+  /**
+   * As above, with {@code yaml} right after the token list: lines indented by four spaces are more
+   * http.admin keys, unindented ones further sections.
+   */
+  static TestDaemon daemonWithTokens(Vertx vertx, String yaml, Map<String, String> env, String... addresses) {
     Map<String, String> all = new HashMap<>(env);
     all.put("DOMAINGUARD_ADMIN_TOKEN", OPERATOR);
     DbTarget target = TestDatabase.migratedSchema();
     for (String a : addresses) {
       TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified) VALUES ('u', '" + a.replace("'", "''") + "', true)");
     }
-    return TestDaemon.start(vertx, target, tokensYaml(), all);
+    return TestDaemon.start(vertx, target, tokensYaml() + yaml, all);
   }
 
   static String hex(String token) {

@@ -88,6 +88,19 @@ class AdminHeldChangesTest {
   }
 
   @Test
+  void revertOfASweepWithNothingLeftToRevertIs200AndOfAMissingOne404() {
+    assertEquals(2, api.post("/admin/v1/sweeps/" + sweep + "/revert", OPERATOR, (String) null).bodyAsJsonObject().getLong("reverified"));
+    HttpResponse<?> again = api.post("/admin/v1/sweeps/" + sweep + "/revert", OPERATOR, (String) null);
+    assertEquals(200, again.statusCode(), again.bodyAsString());
+    assertEquals(0, again.bodyAsJsonObject().getLong("reverified"));
+
+    HttpResponse<?> missing = api.post("/admin/v1/sweeps/" + (sweep + 1000) + "/revert", OPERATOR, (String) null);
+    assertEquals(404, missing.statusCode(), missing.bodyAsString());
+    assertEquals("not_found", missing.bodyAsJsonObject().getString("error"));
+    assertEquals(1, d.count("SELECT count(*) FROM admin_actions WHERE action = 'sweep_revert' AND status = 404 AND target = '" + (sweep + 1000) + "'"));
+  }
+
+  @Test
   void viewersCannotDecideOrRevert() {
     assertEquals(403, api.post("/admin/v1/held-changes/approve", VIEWER, new JsonObject().put("all", true)).statusCode());
     assertEquals(403, api.post("/admin/v1/held-changes/reject", VIEWER, new JsonObject().put("all", true)).statusCode());

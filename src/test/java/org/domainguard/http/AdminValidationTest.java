@@ -3,6 +3,7 @@ package org.domainguard.http;
 import static org.domainguard.http.AdminFixtures.OPERATOR;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -10,6 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
+import java.util.List;
 import org.domainguard.testing.TestDaemon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -151,6 +153,42 @@ class AdminValidationTest {
   void nonexistentSweepIs404() {
     error(api.get("/admin/v1/sweeps/424242", OPERATOR), 404, "not_found");
     error(api.post("/admin/v1/sweeps/424242/cancel", OPERATOR, (String) null), 404, "not_found");
+  }
+
+  @Test
+  void revertOfANonexistentSweepIs404() {
+    error(api.post("/admin/v1/sweeps/424242/revert", OPERATOR, (String) null), 404, "not_found");
+  }
+
+  @ParameterizedTest(name = "ambiguous body {0} is a 400")
+  @ValueSource(strings = {
+      "{\"domain\": \"unwatched.com\", \"domain\": \"example.com\"}",
+      "{\"domain\": \"example.com\", \"domain\": \"example.com\"}",
+      "{\"domain\": \"example.com\" /* and more */}",
+      "// the usual one\n{\"domain\": \"example.com\"}",
+      "# the usual one\n{\"domain\": \"example.com\"}"})
+  void ambiguousRecheckBodiesAre400NamingTheProblem(String body) {
+    String message = error(recheck(body), 400, "bad_request").getString("message");
+    assertTrue(message.contains(body.contains("/") || body.contains("#") ? "comment" : "duplicate member 'domain'"), message);
+  }
+
+  @Test
+  void duplicateMembersAreRefusedOnEveryRoute() {
+    String message = error(api.post("/admin/v1/sweeps", OPERATOR, "{\"scope\": \"due\", \"scope\": \"all\"}"), 400, "bad_request").getString("message");
+    assertTrue(message.contains("duplicate member 'scope'"), message);
+    error(api.post("/admin/v1/held-changes/approve", OPERATOR, "{\"all\": false, \"all\": true}"), 400, "bad_request");
+  }
+
+  @Test
+  void twoAuthorizationHeadersAre400() {
+    String viewer = "Bearer " + AdminFixtures.VIEWER;
+    String operator = "Bearer " + OPERATOR;
+    for (List<String> headers : List.of(List.of(viewer, "Bearer wrong"), List.of(viewer, viewer), List.of(operator, viewer))) {
+      String message = error(api.sendAuthorized(HttpMethod.GET, "/admin/v1/sweeps", headers, null), 400, "bad_request").getString("message");
+      assertTrue(message.contains("Authorization"), message);
+    }
+    error(api.sendAuthorized(HttpMethod.POST, "/admin/v1/rechecks", List.of(operator, viewer),
+        Buffer.buffer("{\"domain\": \"example.com\"}")), 400, "bad_request");
   }
 
   @ParameterizedTest(name = "limit {0} is a 400")

@@ -4,8 +4,9 @@ import io.vertx.core.Future;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
-/** Waits for a Vert.x future from a test thread (never an event loop), with a bound. */
+/** Waits for a Vert.x future, or a condition, from a test thread (never an event loop), with a bound. */
 public final class Await {
   private Await() {}
 
@@ -19,6 +20,22 @@ public final class Await {
       throw new AssertionError(e.getCause());
     } catch (InterruptedException | TimeoutException e) {
       throw new AssertionError("future did not complete", e);
+    }
+  }
+
+  /** Polls {@code condition} until it holds, for what only shows in the database; fails after 60 seconds naming {@code what}. */
+  public static void until(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what, e);
+      }
     }
   }
 }
