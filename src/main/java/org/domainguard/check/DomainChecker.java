@@ -33,6 +33,7 @@ public final class DomainChecker {
   private final Vertx vertx;
   private final StatusProvider provider;
   private final TokenBucket bucket;
+  private final CallWindow window;
   private final CircuitBreaker breaker;
   private final AppConfig.Provider config;
   private final Metrics metrics;
@@ -46,6 +47,7 @@ public final class DomainChecker {
     metrics.circuitState(provider.name(), () -> breaker.state() == CircuitBreaker.State.CLOSED ? 0 : 1);
     this.provider = provider;
     this.bucket = bucket;
+    this.window = new CallWindow(vertx, config.ratePerSecond(), config.burst());
     this.config = config;
     this.metrics = metrics;
     this.clock = clock;
@@ -87,7 +89,14 @@ public final class DomainChecker {
   private Future<Attempted> attempt(String domain, int attempt, int rateLimitedTurns, long deadline, BooleanSupplier wanted) {
     return breakerClosed(domain, deadline)
         .compose(v -> acquireToken(domain, deadline))
-        .compose(v -> wanted.getAsBoolean() ? call(domain) : Future.failedFuture(new CheckAbandonedException(domain)))
+        .compose(v -> window.acquire())
+        .compose(v -> {
+          if (wanted.getAsBoolean()) {
+            return call(domain);
+          }
+          window.answered();
+          return Future.failedFuture(new CheckAbandonedException(domain));
+        })
         .compose(answer -> {
           if (!(answer instanceof ProviderAnswer.Failure failure)) {
             return Future.succeededFuture(new Attempted(answer, attempt));
@@ -153,8 +162,17 @@ public final class DomainChecker {
   private Future<ProviderAnswer> call(String domain) {
     long start = System.nanoTime();
     metrics.callStarted();
-    return provider.status(domain)
-        .onComplete(ar -> metrics.callFinished())
+    Future<ProviderAnswer> answered;
+    try {
+      answered = provider.status(domain);
+    } catch (RuntimeException bug) {
+      answered = Future.failedFuture(bug);
+    }
+    return answered
+        .onComplete(ar -> {
+          metrics.callFinished();
+          window.answered();
+        })
         .onSuccess(answer -> {
           Outcome outcome = answer instanceof ProviderAnswer.Failure f ? f.outcome() : Outcome.OK;
           breaker.record(outcome);

@@ -6,31 +6,15 @@ import java.util.function.LongSupplier;
  * A token bucket that never blocks: {@link #reserve()} takes a token (possibly one that only
  * arrives later) and says how many nanoseconds the caller must wait before using it, so the caller
  * can wait on a timer instead of a thread. {@link #pause} stops refilling until a provider's
- * Retry-After has passed.
- *
- * <p>The bucket alone lets {@code burst + rate} calls go out in any one-second window, but the
- * provider sees them later, and not all equally later: calls of the opening burst wait for new
- * connections while later ones reuse them, so they bunch up at the provider. A window of the last
- * {@code rate + burst} calls therefore also spans a little more than a second ({@link #slackNanos}),
- * so the limit holds as the provider counts, first second included, for connection set-up delays
- * up to that slack. The slack stays under {@code burst / rate}, so the sustained rate is unchanged.
+ * Retry-After has passed. In any one-second window at most {@code burst + rate} calls go out; the
+ * {@link CallWindow} makes that hold as the provider counts too.
  */
 public final class TokenBucket {
-  /** Most a connection set-up is allowed for. */
-  static final long MAX_SLACK_NANOS = 250_000_000L;
-  /** Limits above this many calls a second are no provider's quota: no window is kept for them. */
-  static final int MAX_WINDOW_CALLS = 65_536;
-  private static final long SECOND = 1_000_000_000L;
-
   private final double ratePerNano;
   private final double burst;
   private final LongSupplier nanoClock;
   private double tokens;
   private long refilledAt;
-  /** When each of the last {@code rate + burst} reserved calls goes out (a ring), or null when no window is kept. */
-  private final long[] sendTimes;
-  private final long windowNanos;
-  private int oldest;
 
   public TokenBucket(double ratePerSecond, int burst, LongSupplier nanoClock) {
     this.ratePerNano = ratePerSecond / 1e9;
@@ -38,17 +22,6 @@ public final class TokenBucket {
     this.nanoClock = nanoClock;
     this.tokens = burst;
     this.refilledAt = nanoClock.getAsLong();
-    long calls = (long) Math.floor(ratePerSecond + burst);
-    this.sendTimes = calls > MAX_WINDOW_CALLS ? null : new long[(int) Math.max(1, calls)];
-    if (sendTimes != null) {
-      java.util.Arrays.fill(sendTimes, Long.MIN_VALUE / 2);
-    }
-    this.windowNanos = SECOND + slackNanos(ratePerSecond, burst);
-  }
-
-  /** Time allowed for connection set-up: under burst/rate, so that rate + burst calls per window never slow the rate. */
-  static long slackNanos(double ratePerSecond, int burst) {
-    return Math.min(MAX_SLACK_NANOS, (long) (0.9 * burst / ratePerSecond * SECOND));
   }
 
   /** Takes one token and returns how long to wait before using it (0 when one is available now). */
@@ -58,15 +31,7 @@ public final class TokenBucket {
     tokens -= 1;
     long untilRefillStarts = Math.max(0, refilledAt - now);
     long forDeficit = tokens >= 0 ? 0 : (long) Math.ceil(-tokens / ratePerNano);
-    long wait = untilRefillStarts + forDeficit;
-    if (sendTimes != null) {
-      // The call rate + burst places back must be a whole window earlier.
-      long at = Math.max(now + wait, sendTimes[oldest] + windowNanos);
-      sendTimes[oldest] = at;
-      oldest = (oldest + 1) % sendTimes.length;
-      wait = at - now;
-    }
-    return wait;
+    return untilRefillStarts + forDeficit;
   }
 
   /** Gives back a reserved token that will not be used (its caller gave up waiting). */
