@@ -66,7 +66,8 @@ public final class PublicSuffixList {
     static final PublicSuffixList LIST = parse(bundledText(), BUNDLED_AS_OF);
   }
 
-  static String bundledText() {
+  /** The text of the snapshot shipped in the jar. */
+  public static String bundledText() {
     try (InputStream in = PublicSuffixList.class.getResourceAsStream(BUNDLED_RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException("missing resource " + BUNDLED_RESOURCE);
