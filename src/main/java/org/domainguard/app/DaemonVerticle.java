@@ -19,11 +19,16 @@ import org.domainguard.check.Providers;
 import org.domainguard.check.StatusProvider;
 import org.domainguard.config.AppConfig;
 import org.domainguard.db.Database;
+import org.domainguard.discovery.AddressMover;
 import org.domainguard.discovery.DiscoveryService;
+import org.domainguard.discovery.SuffixListSource;
+import org.domainguard.discovery.SuffixListStore;
+import org.domainguard.discovery.SuffixListUpdater;
 import org.domainguard.http.AdminApi;
 import org.domainguard.http.ApiServer;
 import org.domainguard.http.HealthRoutes;
 import org.domainguard.http.MetricsRoute;
+import org.domainguard.metrics.AddressGauges;
 import org.domainguard.metrics.Metrics;
 import org.domainguard.metrics.PhaseGauges;
 import org.domainguard.sim.Simulator;
@@ -50,6 +55,8 @@ public final class DaemonVerticle extends VerticleBase {
   private Database database;
   private Simulator simulator;
   private SweepService sweeps;
+  private SuffixListSource suffixSource;
+  private SuffixListUpdater suffixes;
   private HttpServer server;
 
   public DaemonVerticle(AppConfig config, PrometheusMeterRegistry registry, Clock clock) {
@@ -91,7 +98,10 @@ public final class DaemonVerticle extends VerticleBase {
     Metrics metrics = new Metrics(registry);
     StatusProvider provider = Providers.create(Providers.webClient(vertx, p), p, simulator == null ? null : simulator.baseUrl());
     DomainChecker checker = DomainChecker.forProvider(vertx, provider, config, metrics, clock);
-    DiscoveryService discovery = new DiscoveryService(vertx, db.pool(), DISCOVERY_CHUNK);
+    DiscoveryService discovery = new DiscoveryService(vertx, db.pool(), DISCOVERY_CHUNK, () -> suffixes.get());
+    suffixSource = new SuffixListSource(vertx, config.discovery().publicSuffixList(), clock);
+    suffixes = new SuffixListUpdater(vertx, suffixSource, new SuffixListStore(vertx, db.pool()), discovery,
+        new AddressMover(vertx, db.pool(), DISCOVERY_CHUNK), config.discovery().publicSuffixRefresh(), clock);
     String owner = Owners.thisProcess();
     MassChangeGuard guard = new MassChangeGuard(config.guard(), clock);
     Duration lease = config.schedule().lease();
@@ -102,22 +112,37 @@ public final class DaemonVerticle extends VerticleBase {
         guard, metrics, clock, p.maxInFlight(), pageSize(p, lease), lease);
 
     PhaseGauges phases = new PhaseGauges(db.pool(), metrics);
+    AddressGauges addresses = new AddressGauges(db.pool(), metrics);
     HeldChanges held = new HeldChanges(db.pool(), metrics);
     long refresh = config.metrics().refreshInterval().toMillis();
-    vertx.setPeriodic(0, refresh, id -> phases.refresh().compose(v -> held.refreshGauge())
+    vertx.setPeriodic(0, refresh, id -> phases.refresh().compose(v -> addresses.refresh()).compose(v -> held.refreshGauge())
         .onFailure(e -> log.warn("gauge refresh from the database failed", e)));
-    vertx.setPeriodic(0, config.schedule().discoveryInterval().toMillis(), id -> discovery.discover()
-        .onFailure(e -> log.warn("discovery failed; retrying next interval", e)));
-    sweeps.onSweepFinished(id -> phases.refresh().compose(v -> held.refreshGauge()));
+    sweeps.onSweepFinished(id -> phases.refresh().compose(v -> addresses.refresh()).compose(v -> held.refreshGauge()));
 
     Router router = Router.router(vertx);
     new HealthRoutes(db, checker::breakerState).mount(router);
     new MetricsRoute(registry, metrics::sweepTotal).mount(router);
     Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
         vertx, config.http().admin(), sweeps, sweepStore, held, new SweepRevert(db.pool()), db.pool(), registry, clock));
-    return adminApi.compose(v -> ApiServer.listen(vertx, config.http(), router))
+    return suffixes.start()
+        .onSuccess(list -> scheduleDiscovery(discovery))
+        .compose(list -> adminApi)
+        .compose(v -> ApiServer.listen(vertx, config.http(), router))
         .onSuccess(s -> server = s)
         .compose(s -> sweeps.schedule(config.schedule().sweepInterval()));
+  }
+
+  /**
+   * Discovery every interval, and a look at the Public Suffix List every hour (or every refresh
+   * interval if shorter): it is fetched when the last fetch is a refresh interval old. A fetch
+   * never delays start-up and a failed one only logs a warning.
+   */
+  private void scheduleDiscovery(DiscoveryService discovery) {
+    vertx.setPeriodic(0, config.schedule().discoveryInterval().toMillis(), id -> discovery.discover()
+        .onFailure(e -> log.warn("discovery failed; retrying next interval", e)));
+    Duration refresh = config.discovery().publicSuffixRefresh();
+    long every = Math.min(refresh.toMillis(), Duration.ofHours(1).toMillis());
+    vertx.setPeriodic(0, every, id -> suffixes.refreshIfDue());
   }
 
   /**
@@ -153,12 +178,22 @@ public final class DaemonVerticle extends VerticleBase {
     return simulator;
   }
 
+  public SuffixListUpdater suffixes() {
+    return suffixes;
+  }
+
   /** Stops taking domains, lets in-flight checks finish and be written (bounded), then closes everything. */
   @Override
   public Future<?> stop() {
     Future<Void> drained = sweeps == null ? Future.succeededFuture() : sweeps.drain(SHUTDOWN_GRACE);
     return drained
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> {
+          if (suffixSource != null) {
+            suffixSource.close();
+          }
+          return Future.succeededFuture();
+        })
         .eventually(() -> simulator == null ? Future.succeededFuture() : simulator.close())
         .eventually(() -> database == null ? Future.succeededFuture() : database.close());
   }

@@ -213,6 +213,7 @@ public final class BenchCommand {
             .put("max-in-flight", concurrency)
             .put("fastly", new JsonObject().put("base-url", simulatorUrl).put("api-key", "bench-" + UUID.randomUUID())))
         .put("schedule", new JsonObject().put("sweep-interval", "1h").put("discovery-interval", "1h"))
+        .put("discovery", new JsonObject().put("public-suffix-list", "bundled"))
         .put("writer", new JsonObject().put("batch-size", batchSize).put("max-delay", "200ms"))
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0)
             .put("admin", new JsonObject().put("token", UUID.randomUUID().toString()))));

@@ -87,6 +87,8 @@ final class DemoCommand {
         .put("provider", new JsonObject().put("name", "simulator").put("rate-per-second", 5000).put("burst", 500).put("max-in-flight", 64))
         // Its admin API takes no token: serve it on loopback only, whatever the configuration file says.
         .put("http", new JsonObject().put("host", "127.0.0.1").put("admin", new JsonObject().put("insecure", true)))
+        // Works offline and the same every time; DOMAINGUARD_PSL_URL still overrides it.
+        .put("discovery", new JsonObject().put("public-suffix-list", "bundled"))
         // The simulated population lapses far more often than real ones: let the demo apply its changes.
         .put("guard", new JsonObject().put("max-changes", 1_000_000).put("max-change-ratio", 1.0));
   }

@@ -3,6 +3,7 @@ package org.domainguard.cli;
 import static org.domainguard.app.Blocking.await;
 
 import io.vertx.core.Vertx;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
@@ -36,6 +37,9 @@ public final class Main {
         demo [--once]                embedded PostgreSQL + simulator + demo data; one sweep, then serve
         simulate [--port N]          the built-in status-API simulator alone
         check DOMAIN [--config FILE] one check through the configured provider, printed; changes nothing
+        explain ADDRESS... | -       how each address is watched or why it is skipped, one JSON line each
+                [--config FILE]      ('-': one address per line on stdin); with db.url set, also the
+                                     domain's phase and the address's verification; changes nothing
         migrate [--config FILE]      apply database migrations and exit
         bench [--quick] [options]    sweep throughput vs the raw ceiling, limiter accuracy, memory (scripts/bench.sh)
         --help                       this text
@@ -44,17 +48,23 @@ public final class Main {
       """;
 
   private final Map<String, String> env;
+  private final InputStream in;
   private final PrintStream out;
   private final PrintStream err;
 
   Main(Map<String, String> env, PrintStream out, PrintStream err) {
+    this(env, System.in, out, err);
+  }
+
+  Main(Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
     this.env = env;
+    this.in = in;
     this.out = out;
     this.err = err;
   }
 
   public static void main(String[] args) {
-    System.exit(new Main(System.getenv(), System.out, System.err).execute(args));
+    System.exit(new Main(System.getenv(), System.in, System.out, System.err).execute(args));
   }
 
   int execute(String[] args) {
@@ -70,6 +80,7 @@ public final class Main {
         case "demo" -> new DemoCommand(env, out).run(cmd);
         case "simulate" -> new SimulateCommand(env, out).run(cmd);
         case "check" -> new CheckCommand(env, out).run(cmd);
+        case "explain" -> new ExplainCommand(env, in, out).run(cmd);
         case "bench" -> new org.domainguard.bench.BenchCommand(env, out).run(cmd.options(), cmd.arguments());
         default -> throw new UsageException("unknown command '" + cmd.command() + "' (see --help)");
       };

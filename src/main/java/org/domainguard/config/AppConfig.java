@@ -19,7 +19,8 @@ public record AppConfig(
     Guard guard,
     Http http,
     MetricsSettings metrics,
-    Breaker breaker) {
+    Breaker breaker,
+    Discovery discovery) {
 
   public record Db(String url, String schema, int poolSize, Path embeddedDataDir) {
     public boolean embedded() {
@@ -101,6 +102,12 @@ public record AppConfig(
    */
   public record Connections(Duration idleTimeout, Duration headerTimeout, int max) {}
 
+  /**
+   * Where the Public Suffix List is fetched from ({@code http(s)} or {@code file:} URL, or
+   * {@code bundled} for the snapshot in the jar only) and how often.
+   */
+  public record Discovery(String publicSuffixList, Duration publicSuffixRefresh) {}
+
   /** How often the per-phase domain counts are refreshed from the database. */
   public record MetricsSettings(Duration refreshInterval) {}
 
@@ -132,7 +139,7 @@ public record AppConfig(
   public static AppConfig from(JsonObject tree) {
     ConfigReader r = new ConfigReader(tree);
     AppConfig config = new AppConfig(db(r), provider(r), schedule(r), policy(r), writer(r), guard(r), http(r),
-        new MetricsSettings(r.duration("metrics.refresh-interval", "15s")), breaker(r));
+        new MetricsSettings(r.duration("metrics.refresh-interval", "15s")), breaker(r), discovery(r));
     r.rejectUnknown();
     config.requireLeaseOutlastsChecks();
     return config;
@@ -251,6 +258,26 @@ public record AppConfig(
       throw new ConfigException(key, "is not a valid URL: '" + Urls.redact(url) + "'");
     }
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  public static final String DEFAULT_PUBLIC_SUFFIX_LIST = "https://publicsuffix.org/list/public_suffix_list.dat";
+
+  private static Discovery discovery(ConfigReader r) {
+    String key = "discovery.public-suffix-list";
+    String list = r.string(key, DEFAULT_PUBLIC_SUFFIX_LIST);
+    if (!list.equals("bundled")) {
+      try {
+        URI uri = new URI(list);
+        boolean web = ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        boolean file = "file".equals(uri.getScheme()) && uri.getPath() != null && !uri.getPath().isEmpty();
+        if (!web && !file) {
+          throw new ConfigException(key, "expected an http(s):// or file: URL, or bundled, got '" + list + "'");
+        }
+      } catch (java.net.URISyntaxException e) {
+        throw new ConfigException(key, "is not a valid URL: '" + list + "'");
+      }
+    }
+    return new Discovery(list, r.duration("discovery.public-suffix-refresh", "7d"));
   }
 
   private static Breaker breaker(ConfigReader r) {

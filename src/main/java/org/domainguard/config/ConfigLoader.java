@@ -32,6 +32,7 @@ public final class ConfigLoader {
     m.put("DOMAINGUARD_MAX_IN_FLIGHT", "provider.max-in-flight");
     m.put("DOMAINGUARD_HTTP_PORT", "http.port");
     m.put("DOMAINGUARD_ADMIN_TOKEN", "http.admin.token");
+    m.put("DOMAINGUARD_PSL_URL", "discovery.public-suffix-list");
     return Map.copyOf(m);
   }
 

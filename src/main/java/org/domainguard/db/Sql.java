@@ -16,10 +16,14 @@ public final class Sql {
       FROM taken t LEFT JOIN email_addresses e ON e.id = t.email_id
       GROUP BY t.email_id, e.address, e.id""";
 
+  /** Creates the named domains (due at once); one parked with no addresses ('infinity') is due again. */
   public static final String INSERT_DOMAINS = """
+      WITH names AS (SELECT DISTINCT name FROM unnest($1::text[]) AS t(name) WHERE name IS NOT NULL),
+      unparked AS (
+          UPDATE domains d SET next_check_at = now()
+          FROM names WHERE d.name = names.name AND d.next_check_at = 'infinity')
       INSERT INTO domains (name)
-      SELECT DISTINCT name FROM unnest($1::text[]) AS t(name)
-      WHERE name IS NOT NULL
+      SELECT name FROM names
       ORDER BY name
       ON CONFLICT (name) DO NOTHING""";
 
@@ -39,6 +43,62 @@ public final class Sql {
   public static final String MAKE_DUE = """
       UPDATE domains SET next_check_at = LEAST(next_check_at, now()), recheck_requested_at = now()
       WHERE name = ANY($1::text[])""";
+
+  // ---- public suffix list: the list addresses were derived with, and moves when it changes ----
+
+  public static final String SUFFIX_LIST = "SELECT digest, as_of, source, body, fetched_at FROM public_suffix_list WHERE id = 1";
+
+  /** Records the list now applied; $6 (a successful fetch time) never erases an earlier one. */
+  public static final String SAVE_SUFFIX_LIST = """
+      INSERT INTO public_suffix_list (id, digest, as_of, rules, source, body, fetched_at, applied_at)
+      VALUES (1, $1, $2, $3, $4, $5, $6, now())
+      ON CONFLICT (id) DO UPDATE SET digest = EXCLUDED.digest, as_of = EXCLUDED.as_of, rules = EXCLUDED.rules,
+          source = EXCLUDED.source, body = EXCLUDED.body,
+          fetched_at = COALESCE(EXCLUDED.fetched_at, public_suffix_list.fetched_at), applied_at = now()""";
+
+  public static final String SUFFIX_LIST_FETCHED = "UPDATE public_suffix_list SET fetched_at = $1 WHERE id = 1";
+
+  /** A page of watched and skipped addresses after $1 (keyset), with their current address and domain. */
+  public static final String ADDRESSES_AFTER = """
+      SELECT w.email_id, e.address, w.normalized, w.domain_id, d.name AS domain, w.skip_reason
+      FROM watched_addresses w
+      JOIN email_addresses e ON e.id = w.email_id
+      LEFT JOIN domains d ON d.id = w.domain_id
+      WHERE w.email_id > $1
+      ORDER BY w.email_id
+      LIMIT $2""";
+
+  /**
+   * Re-derived addresses: rows still on the domain they were read with are updated, and each one
+   * whose domain changed gets an address_moves row. Returns the old domains of the moved rows.
+   */
+  public static final String MOVE_ADDRESSES = """
+      WITH t AS (
+          SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+              AS t(email_id, normalized, domain, skip_reason, old_domain_id)),
+      updated AS (
+          UPDATE watched_addresses w
+          SET normalized = t.normalized, domain_id = d.id, skip_reason = t.skip_reason, discovered_at = now()
+          FROM t LEFT JOIN domains d ON d.name = t.domain
+          WHERE w.email_id = t.email_id AND w.domain_id IS NOT DISTINCT FROM t.old_domain_id
+          RETURNING w.email_id, t.old_domain_id, w.domain_id, w.skip_reason),
+      moved AS (
+          INSERT INTO address_moves (email_id, from_domain_id, to_domain_id, skip_reason, list_digest)
+          SELECT email_id, old_domain_id, domain_id, skip_reason, $6 FROM updated
+          WHERE old_domain_id IS DISTINCT FROM domain_id
+          RETURNING from_domain_id, to_domain_id)
+      SELECT from_domain_id, to_domain_id FROM moved""";
+
+  /** Domains that gained moved addresses are checked at once, as a new domain would be. */
+  public static final String MAKE_DUE_BY_ID = """
+      UPDATE domains SET next_check_at = LEAST(next_check_at, now())
+      WHERE id = ANY($1::bigint[])""";
+
+  /** Domains left with no address are parked: never due again until an address arrives. */
+  public static final String PARK_UNWATCHED = """
+      UPDATE domains d SET next_check_at = 'infinity'
+      WHERE d.id = ANY($1::bigint[]) AND d.next_check_at < 'infinity'
+        AND NOT EXISTS (SELECT 1 FROM watched_addresses w WHERE w.domain_id = d.id)""";
 
   // ---- due domains ----
 
@@ -64,15 +124,23 @@ public final class Sql {
 
   public static final String DOMAIN_EXISTS = "SELECT 1 FROM domains WHERE name = $1";
 
+  public static final String DOMAIN_PHASE = "SELECT phase FROM domains WHERE name = $1";
+
   public static final String RELEASE_LEASES = """
       UPDATE domains SET lease_owner = NULL, lease_expires_at = NULL
       WHERE lease_owner = $1 AND id = ANY($2::bigint[])""";
 
   public static final String COUNT_DUE = "SELECT count(*) FROM domains WHERE next_check_at <= $1";
 
-  public static final String MAKE_ALL_DUE = "UPDATE domains SET next_check_at = $1 WHERE next_check_at > $1";
+  public static final String MAKE_ALL_DUE = "UPDATE domains SET next_check_at = $1 WHERE next_check_at > $1 AND next_check_at < 'infinity'";
 
-  public static final String DOMAINS_BY_PHASE = "SELECT phase, count(*) FROM domains WHERE phase IS NOT NULL GROUP BY phase";
+  public static final String DOMAINS_BY_PHASE =
+      "SELECT phase, count(*) FROM domains WHERE phase IS NOT NULL AND next_check_at < 'infinity' GROUP BY phase";
+
+  /** Watched addresses (through the domain index) and skipped ones (a small partial index). */
+  public static final String ADDRESSES_BY_STATE = """
+      SELECT (SELECT count(*) FROM watched_addresses WHERE domain_id IS NOT NULL) AS watched,
+             (SELECT count(*) FROM watched_addresses WHERE skip_reason IS NOT NULL) AS skipped""";
 
   // ---- batch writer: one transaction per batch, one statement per table ----
 
@@ -95,7 +163,8 @@ public final class Sql {
           lapse_seen_at = t.lapse_seen_at,
           last_checked_at = t.finished_at,
           last_success_at = CASE WHEN t.ok THEN t.finished_at ELSE d.last_success_at END,
-          next_check_at = CASE WHEN d.recheck_requested_at >= t.started_at THEN t.finished_at ELSE t.next_check_at END,
+          next_check_at = CASE WHEN d.next_check_at = 'infinity' THEN d.next_check_at
+                               WHEN d.recheck_requested_at >= t.started_at THEN t.finished_at ELSE t.next_check_at END,
           failure_count = t.failure_count,
           last_error = t.error,
           lease_owner = NULL,

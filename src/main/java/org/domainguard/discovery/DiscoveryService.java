@@ -9,6 +9,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.domainguard.db.Sql;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,15 +24,22 @@ public final class DiscoveryService {
 
   private final Vertx vertx;
   private final Pool pool;
-  private final AddressParser parser = new AddressParser();
+  private final Supplier<PublicSuffixList> suffixes;
   private final int chunkSize;
   private Future<Integer> running;
   private Future<Integer> next;
 
+  /** With the Public Suffix List snapshot shipped in the jar. */
   public DiscoveryService(Vertx vertx, Pool pool, int chunkSize) {
+    this(vertx, pool, chunkSize, PublicSuffixList::bundled);
+  }
+
+  /** Each chunk is parsed with the list {@code suffixes} gives at that moment. */
+  public DiscoveryService(Vertx vertx, Pool pool, int chunkSize, Supplier<PublicSuffixList> suffixes) {
     this.vertx = vertx;
     this.pool = pool;
     this.chunkSize = chunkSize;
+    this.suffixes = suffixes;
   }
 
   /**
@@ -77,7 +85,7 @@ public final class DiscoveryService {
     return conn.preparedQuery(Sql.TAKE_ADDRESS_CHANGES).execute(Tuple.of(chunkSize))
         .compose(rows -> rows.size() == 0
             ? Future.succeededFuture(0)
-            : vertx.executeBlocking(() -> Chunk.parse(parser, rows), false)
+            : vertx.executeBlocking(() -> Chunk.parse(new AddressParser(suffixes.get()), rows), false)
                 .compose(chunk -> write(conn, chunk))
                 .map(rows.size()));
   }

@@ -26,6 +26,8 @@ public final class Metrics {
   private final AtomicLong sweepDone = new AtomicLong();
   private final AtomicLong lastSweepSuccess = new AtomicLong();
   private final AtomicLong heldChanges = new AtomicLong();
+  private final AtomicLong watchedAddresses = new AtomicLong();
+  private final AtomicLong skippedAddresses = new AtomicLong();
   private final Map<Phase, AtomicLong> domainsByPhase = new EnumMap<>(Phase.class);
   private final Map<String, Counter> checks = new ConcurrentHashMap<>();
   private final Map<String, Timer> durations = new ConcurrentHashMap<>();
@@ -43,6 +45,8 @@ public final class Metrics {
     Gauge.builder("domainguard_sweep_domains_done", sweepDone, AtomicLong::get).register(registry);
     Gauge.builder("domainguard_sweep_last_success_timestamp_seconds", lastSweepSuccess, AtomicLong::get).register(registry);
     Gauge.builder("domainguard_guard_held_changes", heldChanges, AtomicLong::get).register(registry);
+    Gauge.builder("domainguard_addresses", watchedAddresses, AtomicLong::get).tag("state", "watched").register(registry);
+    Gauge.builder("domainguard_addresses", skippedAddresses, AtomicLong::get).tag("state", "skipped").register(registry);
     for (Phase phase : Phase.values()) {
       AtomicLong count = new AtomicLong();
       domainsByPhase.put(phase, count);
@@ -159,5 +163,11 @@ public final class Metrics {
   /** Replaces the phase counts; phases missing from {@code counts} are 0. */
   public void domainsByPhase(Map<Phase, Long> counts) {
     domainsByPhase.forEach((phase, gauge) -> gauge.set(counts.getOrDefault(phase, 0L)));
+  }
+
+  /** Addresses under watch and addresses skipped (invalid or unsupported), as counted in the database. */
+  public void addresses(long watched, long skipped) {
+    watchedAddresses.set(watched);
+    skippedAddresses.set(skipped);
   }
 }

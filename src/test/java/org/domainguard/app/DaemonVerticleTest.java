@@ -42,7 +42,8 @@ class DaemonVerticleTest {
     AppConfig config = await(ConfigLoader.load(vertx, file, true, Map.of(
         "DOMAINGUARD_DB_URL", TestDatabase.url(target),
         "DOMAINGUARD_DB_SCHEMA", target.schema(),
-        "DOMAINGUARD_HTTP_PORT", "0")));
+        "DOMAINGUARD_HTTP_PORT", "0",
+        "DOMAINGUARD_PSL_URL", "bundled")));
     daemon = new DaemonVerticle(config, VertxRuntime.newRegistry(), Clock.systemUTC());
     deployment = await(vertx.deployVerticle(daemon));
     client = WebClient.create(vertx);
@@ -82,7 +83,7 @@ class DaemonVerticleTest {
     }
     assertEquals(2, watched);
     assertEquals("example.co.uk", await(pool.query("SELECT name FROM domains").execute()).iterator().next().getString(0));
-    assertEquals("no '@' in address",
+    assertEquals("invalid: no '@' in address",
         await(pool.query("SELECT skip_reason FROM watched_addresses WHERE skip_reason IS NOT NULL").execute()).iterator().next().getString(0));
   }
 }

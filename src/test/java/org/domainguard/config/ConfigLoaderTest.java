@@ -43,6 +43,22 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofHours(1), c.schedule().retry());
     assertEquals(8080, c.http().port());
     assertEquals(50, c.guard().maxChanges());
+    assertEquals("https://publicsuffix.org/list/public_suffix_list.dat", c.discovery().publicSuffixList());
+    assertEquals(Duration.ofDays(7), c.discovery().publicSuffixRefresh());
+  }
+
+  @Test
+  void publicSuffixListIsAUrlAFileOrBundled(Vertx vertx) throws IOException {
+    AppConfig c = load(vertx, "discovery:\n  public-suffix-list: file:/etc/domain-guard/psl.dat\n  public-suffix-refresh: 1d\n", Map.of());
+    assertEquals("file:/etc/domain-guard/psl.dat", c.discovery().publicSuffixList());
+    assertEquals(Duration.ofDays(1), c.discovery().publicSuffixRefresh());
+    assertEquals("http://127.0.0.1:8000/psl.dat",
+        load(vertx, "", Map.of("DOMAINGUARD_PSL_URL", "http://127.0.0.1:8000/psl.dat")).discovery().publicSuffixList());
+    assertEquals("bundled", load(vertx, "", Map.of("DOMAINGUARD_PSL_URL", "bundled")).discovery().publicSuffixList());
+    assertEquals("discovery.public-suffix-list: expected an http(s):// or file: URL, or bundled, got 'ftp://example.com/psl.dat'",
+        failure(vertx, "", Map.of("DOMAINGUARD_PSL_URL", "ftp://example.com/psl.dat")));
+    assertEquals("discovery.public-suffix-refresh: must be greater than zero",
+        failure(vertx, "discovery:\n  public-suffix-refresh: 0s\n", Map.of()));
   }
 
   @Test

@@ -50,6 +50,8 @@ final class DaemonProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString(), "run", "--config", config.toString());
     pb.directory(dir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("DOMAINGUARD_"));
+    // Tests never reach the internet: the bundled Public Suffix List unless a test says otherwise.
+    pb.environment().put("DOMAINGUARD_PSL_URL", "bundled");
     pb.environment().putAll(env);
     Path out = dir.resolve(label + ".stdout.log");
     Path err = dir.resolve(label + ".stderr.log");

@@ -77,7 +77,9 @@ public final class TestDaemon {
       Map<String, String> all = new HashMap<>(Map.of(
           "DOMAINGUARD_DB_URL", TestDatabase.url(target),
           "DOMAINGUARD_DB_SCHEMA", target.schema(),
-          "DOMAINGUARD_HTTP_PORT", "0"));
+          "DOMAINGUARD_HTTP_PORT", "0",
+          // Tests never reach the internet: the bundled Public Suffix List unless a test says otherwise.
+          "DOMAINGUARD_PSL_URL", "bundled"));
       all.putAll(env);
       AppConfig config = await(ConfigLoader.load(vertx, file, true, simulatorOnTestSchema(), all));
       Files.delete(file);

@@ -1,0 +1,137 @@
+package org.domainguard.discovery;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.domainguard.db.Sql;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Re-derives every address after the Public Suffix List changed: one keyset pass over
+ * {@code watched_addresses}, a chunk per transaction (bounded memory however many addresses).
+ * Addresses whose registrable domain changed move to the new domain (created if needed and due at
+ * once) and get an {@code address_moves} row; a domain left with no address is parked (never due).
+ */
+public final class AddressMover {
+  private static final Logger log = LoggerFactory.getLogger(AddressMover.class);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final int chunkSize;
+
+  public AddressMover(Vertx vertx, Pool pool, int chunkSize) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.chunkSize = chunkSize;
+  }
+
+  /** Moves what {@code list} derives differently; completes with the pass's counts. */
+  public Future<Moves> moveAll(PublicSuffixList list) {
+    return pass(new AddressParser(list), list.digest(), 0L, Moves.NONE).onSuccess(m -> log.info(
+        "public suffix list change applied addresses={} moved={} nowSkipped={} domainsParked={} list={}",
+        m.examined(), m.moved(), m.nowSkipped(), m.domainsParked(), list));
+  }
+
+  private Future<Moves> pass(AddressParser parser, String digest, long after, Moves soFar) {
+    return pool.withTransaction(conn -> chunk(conn, parser, digest, after))
+        .compose(c -> {
+          Moves total = soFar.plus(c.moves());
+          return c.rows() < chunkSize ? Future.succeededFuture(total) : pass(parser, digest, c.lastEmailId(), total);
+        });
+  }
+
+  private Future<ChunkResult> chunk(SqlConnection conn, AddressParser parser, String digest, long after) {
+    return conn.preparedQuery(Sql.ADDRESSES_AFTER).execute(Tuple.of(after, chunkSize))
+        .compose(rows -> vertx.executeBlocking(() -> Changes.of(parser, rows), false)
+            .compose(changes -> changes.isEmpty()
+                ? Future.succeededFuture(new Moves(rows.size(), 0, 0, 0))
+                : write(conn, changes, digest, rows.size()))
+            .map(moves -> new ChunkResult(rows.size(), lastEmailId(rows, after), moves)));
+  }
+
+  private static long lastEmailId(RowSet<Row> rows, long after) {
+    long last = after;
+    for (Row r : rows) {
+      last = r.getLong("email_id");
+    }
+    return last;
+  }
+
+  private Future<Moves> write(SqlConnection conn, Changes c, String digest, int examined) {
+    return conn.preparedQuery(Sql.INSERT_DOMAINS).execute(Tuple.of(c.domains.toArray(String[]::new)))
+        .compose(ignored -> conn.preparedQuery(Sql.MOVE_ADDRESSES).execute(Tuple.of(
+            c.emailIds.toArray(Long[]::new), c.normalized.toArray(String[]::new), c.domains.toArray(String[]::new),
+            c.skipReasons.toArray(String[]::new), c.oldDomainIds.toArray(Long[]::new), digest)))
+        .compose(moved -> {
+          Set<Long> from = new LinkedHashSet<>();
+          Set<Long> to = new LinkedHashSet<>();
+          int nowSkipped = 0;
+          for (Row r : moved) {
+            if (r.getLong("from_domain_id") != null) {
+              from.add(r.getLong("from_domain_id"));
+            }
+            if (r.getLong("to_domain_id") != null) {
+              to.add(r.getLong("to_domain_id"));
+            } else {
+              nowSkipped++;
+            }
+          }
+          int skipped = nowSkipped;
+          return conn.preparedQuery(Sql.MAKE_DUE_BY_ID).execute(Tuple.of(to.toArray(Long[]::new)))
+              .compose(ignored -> conn.preparedQuery(Sql.PARK_UNWATCHED).execute(Tuple.of(from.toArray(Long[]::new))))
+              .map(parked -> new Moves(examined, moved.size(), skipped, parked.rowCount()));
+        });
+  }
+
+  /** Counts of one pass: addresses examined, moved to another domain (or to skipped), domains parked. */
+  public record Moves(long examined, long moved, long nowSkipped, long domainsParked) {
+    static final Moves NONE = new Moves(0, 0, 0, 0);
+
+    Moves plus(Moves o) {
+      return new Moves(examined + o.examined, moved + o.moved, nowSkipped + o.nowSkipped, domainsParked + o.domainsParked);
+    }
+  }
+
+  private record ChunkResult(int rows, long lastEmailId, Moves moves) {}
+
+  /** The rows of one chunk whose derivation differs from what is stored, as bindable columns. */
+  private static final class Changes {
+    final List<Long> emailIds = new ArrayList<>();
+    final List<String> normalized = new ArrayList<>();
+    final List<String> domains = new ArrayList<>();
+    final List<String> skipReasons = new ArrayList<>();
+    final List<Long> oldDomainIds = new ArrayList<>();
+
+    static Changes of(AddressParser parser, RowSet<Row> rows) {
+      Changes c = new Changes();
+      for (Row row : rows) {
+        ParsedAddress p = parser.parse(row.getString("address"));
+        if (Objects.equals(p.domain(), row.getString("domain"))
+            && Objects.equals(p.normalized(), row.getString("normalized"))
+            && Objects.equals(p.skipReason(), row.getString("skip_reason"))) {
+          continue;
+        }
+        c.emailIds.add(row.getLong("email_id"));
+        c.normalized.add(p.normalized());
+        c.domains.add(p.domain());
+        c.skipReasons.add(p.skipReason());
+        c.oldDomainIds.add(row.getLong("domain_id"));
+      }
+      return c;
+    }
+
+    boolean isEmpty() {
+      return emailIds.isEmpty();
+    }
+  }
+}
