@@ -115,7 +115,7 @@ public final class DaemonVerticle extends VerticleBase {
     AddressGauges addresses = new AddressGauges(db.pool(), metrics);
     HeldChanges held = new HeldChanges(db.pool(), metrics);
     long refresh = config.metrics().refreshInterval().toMillis();
-    vertx.setPeriodic(0, refresh, id -> phases.refresh().compose(v -> addresses.refresh()).compose(v -> held.refreshGauge())
+    vertx.setPeriodic(0, refresh, id -> phases.refresh().compose(v -> held.refreshGauge())
         .onFailure(e -> log.warn("gauge refresh from the database failed", e)));
     sweeps.onSweepFinished(id -> phases.refresh().compose(v -> addresses.refresh()).compose(v -> held.refreshGauge()));
 
@@ -125,7 +125,7 @@ public final class DaemonVerticle extends VerticleBase {
     Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
         vertx, config.http().admin(), sweeps, sweepStore, held, new SweepRevert(db.pool()), db.pool(), registry, clock));
     return suffixes.start()
-        .onSuccess(list -> scheduleDiscovery(discovery))
+        .onSuccess(list -> scheduleDiscovery(discovery, addresses))
         .compose(list -> adminApi)
         .compose(v -> ApiServer.listen(vertx, config.http(), router))
         .onSuccess(s -> server = s)
@@ -133,13 +133,16 @@ public final class DaemonVerticle extends VerticleBase {
   }
 
   /**
-   * Discovery every interval, and a look at the Public Suffix List every hour (or every refresh
+   * Discovery every interval, then the address counts (counting every address is too costly for
+   * the metrics interval); and a look at the Public Suffix List every hour (or every refresh
    * interval if shorter): it is fetched when the last fetch is a refresh interval old. A fetch
    * never delays start-up and a failed one only logs a warning.
    */
-  private void scheduleDiscovery(DiscoveryService discovery) {
+  private void scheduleDiscovery(DiscoveryService discovery, AddressGauges addresses) {
     vertx.setPeriodic(0, config.schedule().discoveryInterval().toMillis(), id -> discovery.discover()
-        .onFailure(e -> log.warn("discovery failed; retrying next interval", e)));
+        .onFailure(e -> log.warn("discovery failed; retrying next interval", e))
+        .transform(ar -> addresses.refresh())
+        .onFailure(e -> log.warn("address gauge refresh from the database failed", e)));
     Duration refresh = config.discovery().publicSuffixRefresh();
     long every = Math.min(refresh.toMillis(), Duration.ofHours(1).toMillis());
     vertx.setPeriodic(0, every, id -> suffixes.refreshIfDue());

@@ -29,7 +29,8 @@ public final class SuffixListUpdater implements Supplier<PublicSuffixList> {
   private final AddressMover mover;
   private final Duration refresh;
   private final Clock clock;
-  private volatile PublicSuffixList current = PublicSuffixList.bundled();
+  /** Set by {@link #start()}, before discovery runs (parsing the snapshot is kept off the event loop). */
+  private volatile PublicSuffixList current;
   private Instant nextFetchAt = Instant.MIN;
   private Future<?> applying = Future.succeededFuture();
 
@@ -55,8 +56,9 @@ public final class SuffixListUpdater implements Supplier<PublicSuffixList> {
    * database followed another list) goes on in the background, see {@link #applied()}.
    */
   public Future<PublicSuffixList> start() {
-    return vertx.executeBlocking(PublicSuffixList::bundled, false)
-        .compose(bundled -> store.load().map(stored -> {
+    return vertx.executeBlocking(() -> new SuffixListSource.Fetched(PublicSuffixList.bundled(), PublicSuffixList.bundledText()), false)
+        .compose(snapshot -> store.load().map(stored -> {
+          PublicSuffixList bundled = snapshot.list();
           boolean storedWins = SuffixListStore.newer(stored, bundled) != bundled;
           if (stored != null && source.location().equals(stored.source()) && stored.fetchedAt() != null) {
             nextFetchAt = stored.fetchedAt().plus(refresh);
@@ -64,7 +66,9 @@ public final class SuffixListUpdater implements Supplier<PublicSuffixList> {
           if (storedWins) {
             current = stored.list();
           } else if (stored == null || !stored.list().digest().equals(bundled.digest())) {
-            apply(bundled, PublicSuffixList.bundledText(), SuffixListSource.BUNDLED, null);
+            apply(bundled, snapshot.text(), SuffixListSource.BUNDLED, null);
+          } else {
+            current = bundled;
           }
           log.info("public suffix list in use {} source={}", current, storedWins ? stored.source() : SuffixListSource.BUNDLED);
           return current;
