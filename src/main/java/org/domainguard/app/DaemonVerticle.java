@@ -9,7 +9,7 @@ import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
-import org.domainguard.apply.BatchWriter;
+import org.domainguard.apply.ChangeWriter;
 import org.domainguard.apply.HeldChanges;
 import org.domainguard.apply.SweepRevert;
 import org.domainguard.apply.MassChangeGuard;
@@ -33,7 +33,11 @@ import org.domainguard.metrics.Metrics;
 import org.domainguard.metrics.PhaseGauges;
 import org.domainguard.sim.Simulator;
 import org.domainguard.sweep.DueSource;
+import org.domainguard.sweep.Rechecks;
+import org.domainguard.sweep.ResultWriter;
+import org.domainguard.sweep.SweepSchedule;
 import org.domainguard.sweep.SweepService;
+import org.domainguard.sweep.SweepWork;
 import org.domainguard.sweep.SweepStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +59,7 @@ public final class DaemonVerticle extends VerticleBase {
   private Database database;
   private Simulator simulator;
   private SweepService sweeps;
+  private Rechecks rechecks;
   private SuffixListSource suffixSource;
   private SuffixListUpdater suffixes;
   private HttpServer server;
@@ -107,9 +112,12 @@ public final class DaemonVerticle extends VerticleBase {
     Duration lease = config.schedule().lease();
     DueSource source = new DueSource(db.pool(), owner, lease, clock);
     SweepStore sweepStore = new SweepStore(db.pool(), owner);
-    sweeps = new SweepService(vertx, discovery, source, sweepStore, checker,
-        new Policy(config.schedule(), config.policy()), new BatchWriter(vertx, db.pool(), owner, config.writer(), guard, metrics),
-        guard, metrics, clock, p.maxInFlight(), pageSize(p, lease), lease);
+    ResultWriter writer = new ResultWriter(vertx, db.pool(), source, new ChangeWriter(guard), config.writer(), metrics);
+    SweepWork work = new SweepWork(source, checker, new Policy(config.schedule(), config.policy()), writer, metrics, clock,
+        p.maxInFlight(), pageSize(p, lease));
+    sweeps = new SweepService(vertx, discovery, sweepStore, guard, work);
+    rechecks = new Rechecks(work);
+    SweepSchedule schedule = new SweepSchedule(vertx, sweeps, sweepStore, metrics, lease);
 
     PhaseGauges phases = new PhaseGauges(db.pool(), metrics);
     AddressGauges addresses = new AddressGauges(db.pool(), metrics);
@@ -123,13 +131,13 @@ public final class DaemonVerticle extends VerticleBase {
     new HealthRoutes(db, checker::breakerState).mount(router);
     new MetricsRoute(registry, metrics::sweepTotal).mount(router);
     Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
-        vertx, config.http().admin(), sweeps, sweepStore, held, new SweepRevert(db.pool()), db.pool(), registry, clock));
+        vertx, config.http().admin(), sweeps, rechecks, sweepStore, held, new SweepRevert(db.pool()), db.pool(), registry, clock));
     return suffixes.start()
         .onSuccess(list -> scheduleDiscovery(discovery, addresses))
         .compose(list -> adminApi)
         .compose(v -> ApiServer.listen(vertx, config.http(), router))
         .onSuccess(s -> server = s)
-        .compose(s -> sweeps.schedule(config.schedule().sweepInterval()));
+        .compose(s -> schedule.start(config.schedule().sweepInterval()));
   }
 
   /**
@@ -175,6 +183,10 @@ public final class DaemonVerticle extends VerticleBase {
 
   public SweepService sweeps() {
     return sweeps;
+  }
+
+  public Rechecks rechecks() {
+    return rechecks;
   }
 
   public Simulator simulator() {

@@ -14,6 +14,28 @@ import org.domainguard.metrics.Metrics;
  * for one domain or all. Approving applies the change with its audit rows in one statement.
  */
 public final class HeldChanges {
+  /**
+   * Approves open holds (one domain, or all when $1 is null) and applies them with their audit
+   * rows in one statement; the original cutoff still protects addresses re-verified since.
+   */
+  static final String APPROVE_HELD = """
+      WITH h AS (
+          UPDATE held_changes SET state = 'approved', decided_at = now(), decided_by = $2
+          WHERE state = 'held' AND ($1::text IS NULL OR domain_id = (SELECT id FROM domains WHERE name = $1))
+          RETURNING domain_id, check_id, sweep_id, reason, phase, cutoff),
+      changed AS (
+          UPDATE email_addresses e SET verified = false, unverify_reason = h.reason
+          FROM watched_addresses w, h
+          WHERE w.domain_id = h.domain_id AND e.id = w.email_id AND\s""" + VerifiedBefore.sql("e", "h.cutoff") + """
+
+          RETURNING e.id, e.address, e.verified_at, h.domain_id, h.reason, h.phase, h.check_id, h.sweep_id),
+      events AS (
+          INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, old_verified_at, reason, phase, check_id, sweep_id, actor)
+          SELECT id, address, domain_id, true, false, verified_at, reason, phase, check_id, sweep_id, $2 FROM changed
+          RETURNING reason)
+      SELECT (SELECT count(*) FROM h) AS holds, (SELECT count(*) FROM events) AS addresses,
+             (SELECT json_object_agg(reason, n) FROM (SELECT reason, count(*) AS n FROM events GROUP BY reason) r) AS by_reason""";
+
   private final Pool pool;
   private final Metrics metrics;
 
@@ -32,7 +54,7 @@ public final class HeldChanges {
 
   /** Approves the open hold of {@code domain} (all holds when null); completes with holds and addresses changed. */
   public Future<JsonObject> approve(String domain, String actor) {
-    return pool.preparedQuery(Sql.APPROVE_HELD).execute(Tuple.of(domain, actor)).compose(rows -> {
+    return pool.preparedQuery(APPROVE_HELD).execute(Tuple.of(domain, actor)).compose(rows -> {
       Row r = rows.iterator().next();
       JsonObject byReason = r.getJsonObject("by_reason");
       if (byReason != null) {

@@ -38,7 +38,9 @@ import org.domainguard.db.Database;
 import org.domainguard.db.DbTarget;
 import org.domainguard.db.EmbeddedDatabase;
 import org.domainguard.discovery.DiscoveryService;
+import org.domainguard.sweep.Scope;
 import org.domainguard.sweep.SweepService;
+import org.domainguard.sweep.Trigger;
 
 /**
  * {@code bench}: sweep throughput, limiter accuracy and memory at scale, next to the raw ceiling,
@@ -321,7 +323,7 @@ public final class BenchCommand {
 
     CpuUsage.Sample cpuBefore = cpu.sample();
     long start = System.nanoTime();
-    Sweep run = startSweep(daemon, "bench");
+    Sweep run = startSweep(daemon);
     long id = run.id();
     long finishedAt = waitForSweep(daemon, run, o.sweepTimeout(), start);
     double seconds = (finishedAt - start) / 1e9;
@@ -443,7 +445,7 @@ public final class BenchCommand {
     try {
       sim.reset();
       long start = System.nanoTime();
-      Sweep run = startSweep(daemon, "bench-limiter");
+      Sweep run = startSweep(daemon);
       long launched = System.nanoTime();
       long deadline = launched + TimeUnit.SECONDS.toNanos(o.limiterSeconds());
       while (!run.finished().isComplete() && System.nanoTime() < deadline) {
@@ -491,11 +493,11 @@ public final class BenchCommand {
   /** A started sweep and when it finished (System.nanoTime on the daemon's event loop). */
   private record Sweep(long id, Future<Long> finished) {}
 
-  private static Sweep startSweep(DaemonVerticle daemon, String trigger) {
+  private static Sweep startSweep(DaemonVerticle daemon) {
     Promise<Long> finished = Promise.promise();
     long id = await(daemon.call(() -> {
       SweepService sweeps = daemon.sweeps();
-      return sweeps.start("all", trigger).map(started -> {
+      return sweeps.start(Scope.ALL, Trigger.OPERATOR).map(started -> {
         sweeps.onSweepFinished(ended -> {
           if (ended.equals(started)) {
             finished.tryComplete(System.nanoTime());

@@ -22,7 +22,9 @@ import org.domainguard.config.AppConfig;
 import org.domainguard.config.ConfigLoader;
 import org.domainguard.db.DemoSql;
 import org.domainguard.db.EmbeddedDatabase;
+import org.domainguard.sweep.Scope;
 import org.domainguard.sweep.SweepService;
+import org.domainguard.sweep.Trigger;
 
 /**
  * {@code demo}: no set-up needed. A fresh embedded PostgreSQL, the in-process simulator and a
@@ -110,7 +112,7 @@ final class DemoCommand {
       out.printf("  sweep %d: %,d/%,d domains  %,.0f/s  failed %d  unverified %d  ETA %ss%n",
           r.id(), p.done(), p.total(), p.ratePerSecond(), p.failed(), p.changed(), p.etaSeconds() == null ? "?" : p.etaSeconds());
     }));
-    return sweeps.start("all", "demo").compose(id -> {
+    return sweeps.start(Scope.ALL, Trigger.OPERATOR).compose(id -> {
       sweeps.onSweepFinished(ended -> {
         if (ended.equals(id)) {
           vertx.cancelTimer(ticker);

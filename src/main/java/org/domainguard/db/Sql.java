@@ -142,77 +142,7 @@ public final class Sql {
       SELECT (SELECT count(*) FROM watched_addresses WHERE domain_id IS NOT NULL) AS watched,
              (SELECT count(*) FROM watched_addresses WHERE skip_reason IS NOT NULL) AS skipped""";
 
-  // ---- batch writer: one transaction per batch, one statement per table ----
-
-  /** The batch's domains still leased to this daemon ($2), locked for the batch; in id order, so writers never deadlock. */
-  public static final String LOCK_OWN_LEASES = """
-      SELECT id FROM domains WHERE id = ANY($1::bigint[]) AND lease_owner = $2 ORDER BY id FOR UPDATE""";
-
-  public static final String INSERT_CHECKS = """
-      INSERT INTO domain_checks (check_key, domain_id, sweep_id, provider, outcome, statuses, phase, error, started_at, finished_at, attempts)
-      SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
-                           $8::text[], $9::timestamptz[], $10::timestamptz[], $11::int[])
-      ON CONFLICT (check_key) DO NOTHING""";
-
-  /** The result's state, next check and lease release; a re-verification during the check brings the next check forward. */
-  public static final String UPDATE_DOMAINS = """
-      UPDATE domains d SET
-          phase = t.phase,
-          statuses = COALESCE(t.statuses, d.statuses),
-          lapse_phase = t.lapse_phase,
-          lapse_seen_at = t.lapse_seen_at,
-          last_checked_at = t.finished_at,
-          last_success_at = CASE WHEN t.ok THEN t.finished_at ELSE d.last_success_at END,
-          next_check_at = CASE WHEN d.next_check_at = 'infinity' THEN d.next_check_at
-                               WHEN d.recheck_requested_at >= t.started_at THEN t.finished_at ELSE t.next_check_at END,
-          failure_count = t.failure_count,
-          last_error = t.error,
-          lease_owner = NULL,
-          lease_expires_at = NULL
-      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[],
-                  $8::bool[], $9::timestamptz[], $10::int[], $11::text[])
-           AS t(id, phase, statuses, lapse_phase, lapse_seen_at, started_at, finished_at, ok, next_check_at, failure_count, error)
-      WHERE d.id = t.id""";
-
-  /**
-   * Unverifies every verified address on the listed domains that was verified before the cutoff,
-   * and writes one audit row per change, in one statement. Re-running it changes nothing.
-   */
-  public static final String UNVERIFY = """
-      WITH t AS (
-          SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::uuid[], $6::bigint[])
-              AS t(domain_id, reason, phase, cutoff, check_key, sweep_id)),
-      changed AS (
-          UPDATE email_addresses e SET verified = false, unverify_reason = t.reason
-          FROM watched_addresses w, t
-          WHERE w.domain_id = t.domain_id AND e.id = w.email_id AND e.verified
-            AND COALESCE(e.verified_at, '-infinity') < t.cutoff
-          RETURNING e.id, e.address, e.verified_at, t.domain_id, t.reason, t.phase, t.check_key, t.sweep_id),
-      events AS (
-          INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, old_verified_at, reason, phase, check_id, sweep_id)
-          SELECT ch.id, ch.address, ch.domain_id, true, false, ch.verified_at, ch.reason, ch.phase, dc.id, ch.sweep_id
-          FROM changed ch LEFT JOIN domain_checks dc ON dc.check_key = ch.check_key
-          RETURNING domain_id, reason)
-      SELECT domain_id, reason, count(*) AS changed FROM events GROUP BY domain_id, reason""";
-
-  /** How many addresses each acting record would unverify: what the mass-change guard weighs. */
-  public static final String COUNT_CANDIDATES = """
-      SELECT t.domain_id, count(*) AS addresses
-      FROM unnest($1::bigint[], $2::timestamptz[]) AS t(domain_id, cutoff)
-      JOIN watched_addresses w ON w.domain_id = t.domain_id
-      JOIN email_addresses e ON e.id = w.email_id AND e.verified AND COALESCE(e.verified_at, '-infinity') < t.cutoff
-      GROUP BY t.domain_id""";
-
-  /** Holds unverifications past the guard's limits; newer evidence for a domain replaces an open hold. */
-  public static final String HOLD_CHANGES = """
-      INSERT INTO held_changes (domain_id, check_id, sweep_id, reason, phase, statuses, cutoff, addresses)
-      SELECT t.domain_id, dc.id, t.sweep_id, t.reason, t.phase, dc.statuses, t.cutoff, t.addresses
-      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::uuid[], $6::bigint[], $7::int[])
-           AS t(domain_id, reason, phase, cutoff, check_key, sweep_id, addresses)
-      LEFT JOIN domain_checks dc ON dc.check_key = t.check_key
-      ON CONFLICT (domain_id) WHERE state = 'held' DO UPDATE
-      SET check_id = EXCLUDED.check_id, sweep_id = EXCLUDED.sweep_id, reason = EXCLUDED.reason, phase = EXCLUDED.phase,
-          statuses = EXCLUDED.statuses, cutoff = EXCLUDED.cutoff, addresses = EXCLUDED.addresses, held_at = now()""";
+  // ---- held changes and reverts (the batch statements live beside the code that binds them: apply/ChangeWriter, sweep/ResultWriter) ----
 
   public static final String COUNT_HELD = "SELECT count(*) FROM held_changes WHERE state = 'held'";
 
@@ -220,28 +150,6 @@ public final class Sql {
       SELECT h.id, d.name, h.reason, h.phase, h.statuses, h.addresses, h.sweep_id, h.check_id, h.cutoff, h.held_at
       FROM held_changes h JOIN domains d ON d.id = h.domain_id
       WHERE h.state = 'held' ORDER BY h.id LIMIT $1""";
-
-  /**
-   * Approves open holds (one domain, or all when $1 is null) and applies them with their audit
-   * rows in one statement; the original cutoff still protects addresses re-verified since.
-   */
-  public static final String APPROVE_HELD = """
-      WITH h AS (
-          UPDATE held_changes SET state = 'approved', decided_at = now(), decided_by = $2
-          WHERE state = 'held' AND ($1::text IS NULL OR domain_id = (SELECT id FROM domains WHERE name = $1))
-          RETURNING domain_id, check_id, sweep_id, reason, phase, cutoff),
-      changed AS (
-          UPDATE email_addresses e SET verified = false, unverify_reason = h.reason
-          FROM watched_addresses w, h
-          WHERE w.domain_id = h.domain_id AND e.id = w.email_id AND e.verified
-            AND COALESCE(e.verified_at, '-infinity') < h.cutoff
-          RETURNING e.id, e.address, e.verified_at, h.domain_id, h.reason, h.phase, h.check_id, h.sweep_id),
-      events AS (
-          INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, old_verified_at, reason, phase, check_id, sweep_id, actor)
-          SELECT id, address, domain_id, true, false, verified_at, reason, phase, check_id, sweep_id, $2 FROM changed
-          RETURNING reason)
-      SELECT (SELECT count(*) FROM h) AS holds, (SELECT count(*) FROM events) AS addresses,
-             (SELECT json_object_agg(reason, n) FROM (SELECT reason, count(*) AS n FROM events GROUP BY reason) r) AS by_reason""";
 
   /**
    * Rejects open holds (one domain, or all when $1 is null). The operator has judged the evidence
@@ -289,18 +197,11 @@ public final class Sql {
           RETURNING 1)
       SELECT count(*) FROM events""";
 
-  public static final String ADD_SWEEP_PROGRESS = """
-      UPDATE sweeps s SET done = s.done + t.done, failed = s.failed + t.failed, changed = s.changed + t.changed, heartbeat_at = now()
-      FROM unnest($1::bigint[], $2::int[], $3::int[], $4::int[]) AS t(id, done, failed, changed)
-      WHERE s.id = t.id""";
-
   // ---- sweeps ----
 
   public static final String INSERT_SWEEP = """
       INSERT INTO sweeps (scope, trigger, state, owner, total, started_at) VALUES ($1, $2, 'running', $3, $4, $5)
       RETURNING id""";
-
-  public static final String SET_SWEEP_TOTAL = "UPDATE sweeps SET total = $2 WHERE id = $1";
 
   public static final String FINISH_SWEEP = """
       UPDATE sweeps SET state = $2, finished_at = $3, error = $4 WHERE id = $1 AND state = 'running'""";

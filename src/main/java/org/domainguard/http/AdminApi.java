@@ -11,6 +11,7 @@ import java.util.List;
 import org.domainguard.apply.HeldChanges;
 import org.domainguard.apply.SweepRevert;
 import org.domainguard.config.AppConfig;
+import org.domainguard.sweep.Rechecks;
 import org.domainguard.sweep.SweepService;
 import org.domainguard.sweep.SweepStore;
 
@@ -25,7 +26,7 @@ public final class AdminApi {
 
   /** What the admin routes act on. */
   public record Services(
-      Vertx vertx, AppConfig.Admin admin, SweepService sweeps, SweepStore sweepStore, HeldChanges held, SweepRevert revert,
+      Vertx vertx, AppConfig.Admin admin, SweepService sweeps, Rechecks rechecks, SweepStore sweepStore, HeldChanges held, SweepRevert revert,
       Pool pool, MeterRegistry registry, Clock clock) {}
 
   private AdminApi() {}
@@ -59,7 +60,7 @@ public final class AdminApi {
   private static List<RouteGroup> routes(Services s) {
     AdminAudit audit = new AdminAudit(s.pool());
     return List.of(
-        new RecheckRoutes(new RecheckQueue(s.sweeps()::recheck, s.admin().maxPendingRechecks(), s.registry()), audit),
+        new RecheckRoutes(new RecheckQueue(s.rechecks()::recheck, s.admin().maxPendingRechecks(), s.registry()), audit),
         new SweepRoutes(s.sweeps(), s.sweepStore(), audit, s.clock()),
         new LookupRoutes(new Lookups(s.pool())),
         new HeldChangeRoutes(s.held(), s.revert(), s.sweepStore(), audit));

@@ -6,7 +6,7 @@ import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import org.domainguard.apply.LeaseLostException;
+import org.domainguard.sweep.LeaseLostException;
 import org.domainguard.check.CheckDeferredException;
 import org.domainguard.check.CheckAbandonedException;
 import org.domainguard.sweep.DomainBusyException;

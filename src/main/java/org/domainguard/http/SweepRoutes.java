@@ -10,14 +10,14 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.Set;
 import org.domainguard.http.AdminAudit.Action;
+import org.domainguard.sweep.Scope;
 import org.domainguard.sweep.SweepService;
+import org.domainguard.sweep.Trigger;
 import org.domainguard.sweep.SweepStore;
 
 /** Sweeps: start one, follow one, list recent ones, cancel the running one. */
 final class SweepRoutes implements RouteGroup {
   private static final Set<String> BODY_FIELDS = Set.of("scope");
-  private static final Set<String> SCOPES = Set.of("due", "all");
-  private static final String TRIGGER = "api";
   private static final String START = "sweep_start";
   private static final String CANCEL = "sweep_cancel";
 
@@ -43,9 +43,9 @@ final class SweepRoutes implements RouteGroup {
         .failureHandler(audit.refusals(CANCEL));
   }
 
-  private Future<JsonObject> start(RoutingContext ctx, String scope) {
-    Action action = new Action(START, null, new JsonObject().put("scope", scope));
-    return audit.record(ctx, action, 202, sweeps.start(scope, TRIGGER), id -> Long.toString(id))
+  private Future<JsonObject> start(RoutingContext ctx, Scope scope) {
+    Action action = new Action(START, null, new JsonObject().put("scope", scope.label()));
+    return audit.record(ctx, action, 202, sweeps.start(scope, Trigger.OPERATOR), id -> Long.toString(id))
         .map(id -> new JsonObject().put("id", id));
   }
 
@@ -67,12 +67,13 @@ final class SweepRoutes implements RouteGroup {
   }
 
   /** {@code {"scope": "due" | "all"}}, "due" when absent; an empty body is allowed. */
-  private static String scope(RoutingContext ctx) {
-    String scope = JsonBody.string(JsonBody.object(ctx, BODY_FIELDS), "scope");
-    if (scope != null && !SCOPES.contains(scope)) {
+  private static Scope scope(RoutingContext ctx) {
+    String label = JsonBody.string(JsonBody.object(ctx, BODY_FIELDS), "scope");
+    Scope scope = label == null ? Scope.DUE : Scope.of(label);
+    if (scope == null) {
       throw ApiException.badRequest("scope must be \"due\" or \"all\"");
     }
-    return scope == null ? "due" : scope;
+    return scope;
   }
 
   private static ApiException noSweep(long id) {

@@ -3,11 +3,14 @@ package org.domainguard.sweep;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import org.domainguard.apply.DomainState;
 import org.domainguard.check.Phase;
@@ -20,6 +23,17 @@ import org.domainguard.db.Timestamps;
  * one database without ever taking the same domain at once.
  */
 public final class DueSource {
+  /**
+   * Gives back, inside a result's write, the leases still this daemon's ($2), locking those rows in
+   * id order (so two writers never deadlock); the ids returned are the results that may be written.
+   */
+  static final String RELEASE_FOR_WRITE = """
+      WITH own AS (
+          SELECT id FROM domains WHERE id = ANY($1::bigint[]) AND lease_owner = $2 ORDER BY id FOR UPDATE)
+      UPDATE domains d SET lease_owner = NULL, lease_expires_at = NULL
+      FROM own WHERE d.id = own.id
+      RETURNING d.id""";
+
   private final Pool pool;
   private final String owner;
   private final Duration lease;
@@ -66,6 +80,15 @@ public final class DueSource {
     }
     // Built explicitly: Tuple.of(owner, array) would spread the array as varargs.
     return pool.preparedQuery(Sql.RELEASE_LEASES).execute(Tuple.tuple().addValue(owner).addValue(ids.toArray(Long[]::new))).mapEmpty();
+  }
+
+  /** Inside the caller's transaction: releases those of {@code ids} still leased here and says which they were. */
+  Future<Set<Long>> releaseForWrite(SqlConnection conn, List<Long> ids) {
+    return conn.preparedQuery(RELEASE_FOR_WRITE).execute(Tuple.tuple().addValue(ids.toArray(Long[]::new)).addValue(owner)).map(rows -> {
+      Set<Long> released = new HashSet<>();
+      rows.forEach(row -> released.add(row.getLong(0)));
+      return released;
+    });
   }
 
   public Future<Long> countDue(Instant cutoff) {

@@ -2,19 +2,14 @@ package org.domainguard.sweep;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import org.domainguard.apply.BatchWriter;
 import org.domainguard.apply.CheckRecord;
 import org.domainguard.apply.DomainState;
-import org.domainguard.apply.LeaseLostException;
-import org.domainguard.apply.Policy;
 import org.domainguard.check.CheckDeferredException;
-import org.domainguard.check.DomainChecker;
 import org.domainguard.check.ProviderAnswer;
 import org.domainguard.metrics.Metrics;
 import org.slf4j.Logger;
@@ -32,12 +27,12 @@ final class SweepRun {
   enum End { COMPLETED, CANCELLED, FAILED }
 
   private final long id;
-  private final String scope;
-  private final String trigger;
+  private final Scope scope;
+  private final Trigger trigger;
   private final Instant cutoff;
   private final Instant startedAt;
   private final long total;
-  private final Collaborators with;
+  private final SweepWork with;
   private final ArrayDeque<DomainState> queue = new ArrayDeque<>();
   private final Promise<End> ended = Promise.promise();
   private Future<Void> refilling;
@@ -51,10 +46,7 @@ final class SweepRun {
   private long failed;
   private long changed;
 
-  /** What a sweep runs with. */
-  record Collaborators(DueSource source, DomainChecker checker, Policy policy, BatchWriter writer, Metrics metrics, Clock clock, int workers, int pageSize) {}
-
-  SweepRun(long id, String scope, String trigger, Instant cutoff, long total, Collaborators with) {
+  SweepRun(long id, Scope scope, Trigger trigger, Instant cutoff, long total, SweepWork with) {
     this.id = id;
     this.scope = scope;
     this.trigger = trigger;
@@ -197,16 +189,12 @@ final class SweepRun {
     return id;
   }
 
-  String scope() {
+  Scope scope() {
     return scope;
   }
 
-  String trigger() {
+  Trigger trigger() {
     return trigger;
-  }
-
-  Instant startedAt() {
-    return startedAt;
   }
 
   Throwable failure() {

@@ -174,7 +174,7 @@ class RecheckQueueTest {
   void recheckNoLongerWantedWhenItsCallIsDueGivesItsLeaseBackAndWritesNothing() {
     long checks = d.count("SELECT count(*) FROM domain_checks");
 
-    RuntimeException abandoned = assertThrows(RuntimeException.class, () -> d.call(() -> d.daemon.sweeps().recheck("d0.com", () -> false)));
+    RuntimeException abandoned = assertThrows(RuntimeException.class, () -> d.call(() -> d.daemon.rechecks().recheck("d0.com", () -> false)));
 
     assertInstanceOf(CheckAbandonedException.class, abandoned);
     assertEquals(1, provider.asked("d0.com"), "only the set-up sweep asked about it");

@@ -36,7 +36,7 @@ class CircuitBreakerSweepTest {
       for (int i = 0; i < 30; i++) {
         d.insertVerified("a@down" + i + ".com");
       }
-      long id = d.call(() -> d.daemon.sweeps().start("due", "test"));
+      long id = d.call(() -> d.daemon.sweeps().start(Scope.DUE, Trigger.OPERATOR));
       Thread.sleep(1_500);
 
       long calls = d.simulatorStats().getLong("requests");

@@ -70,7 +70,7 @@ class SharedDatabaseTest {
         values.append(i == 0 ? "" : ",").append("('u', 'a@d").append(i).append(".com', true)");
       }
       TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified) VALUES " + values);
-      a.call(() -> a.daemon.sweeps().start("due", "test").mapEmpty());
+      a.call(() -> a.daemon.sweeps().start(Scope.DUE, Trigger.OPERATOR).mapEmpty());
       long sweepB = b.sweep("due");
       // Wait for daemon A's sweep to end too.
       long deadline = System.currentTimeMillis() + 60_000;
@@ -95,7 +95,7 @@ class SharedDatabaseTest {
     TestDaemon d = daemon(vertx, "");
     try {
       d.insertVerified("a@taken.com", "b@free.com");
-      d.call(() -> d.daemon.sweeps().start("due", "test").mapEmpty());
+      d.call(() -> d.daemon.sweeps().start(Scope.DUE, Trigger.OPERATOR).mapEmpty());
       // Simulate a crashed daemon holding one lease that has expired, and one still valid.
       long deadline = System.currentTimeMillis() + 30_000;
       while (d.count("SELECT count(*) FROM sweeps WHERE state = 'running'") > 0 && System.currentTimeMillis() < deadline) {

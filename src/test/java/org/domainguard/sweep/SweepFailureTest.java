@@ -13,7 +13,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import java.time.Clock;
 import java.time.Duration;
-import org.domainguard.apply.BatchWriter;
+import org.domainguard.apply.ChangeWriter;
 import org.domainguard.apply.MassChangeGuard;
 import org.domainguard.apply.Policy;
 import org.domainguard.check.CircuitBreaker;
@@ -70,13 +70,14 @@ class SweepFailureTest {
     DomainChecker checker = new DomainChecker(vertx, new BuggyFor("buggy.com"), new TokenBucket(1000, 100, System::nanoTime),
         breaker, config.provider(), metrics, clock);
     MassChangeGuard guard = new MassChangeGuard(config.guard(), clock);
-    SweepService sweeps = new SweepService(vertx, new DiscoveryService(vertx, pool, 100), new DueSource(pool, OWNER, config.schedule().lease(), clock),
-        new SweepStore(pool, OWNER), checker, new Policy(config.schedule(), config.policy()),
-        new BatchWriter(vertx, pool, OWNER, config.writer(), guard, metrics), guard, metrics, clock, 4, 50, config.schedule().lease());
+    DueSource source = new DueSource(pool, OWNER, config.schedule().lease(), clock);
+    ResultWriter writer = new ResultWriter(vertx, pool, source, new ChangeWriter(guard), config.writer(), metrics);
+    SweepService sweeps = new SweepService(vertx, new DiscoveryService(vertx, pool, 100), new SweepStore(pool, OWNER), guard,
+        new SweepWork(source, checker, new Policy(config.schedule(), config.policy()), writer, metrics, clock, 4, 50));
 
     Promise<Long> ended = Promise.promise();
     sweeps.onSweepFinished(ended::tryComplete);
-    long id = await(sweeps.start("all", "test"));
+    long id = await(sweeps.start(Scope.ALL, Trigger.OPERATOR));
     assertEquals(id, await(ended.future()));
 
     Row sweep = await(pool.query("SELECT state, error FROM sweeps").execute()).iterator().next();

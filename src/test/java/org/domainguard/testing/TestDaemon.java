@@ -18,6 +18,8 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.domainguard.sweep.Scope;
+import org.domainguard.sweep.Trigger;
 import org.domainguard.app.DaemonVerticle;
 import org.domainguard.app.VertxRuntime;
 import org.domainguard.config.AppConfig;
@@ -134,7 +136,7 @@ public final class TestDaemon {
           done.tryComplete(ended);
         }
       });
-      return daemon.sweeps().start(scope, "test").compose(started -> {
+      return daemon.sweeps().start(Scope.of(scope), Trigger.OPERATOR).compose(started -> {
         id[0] = started;
         return done.future();
       });

@@ -1,4 +1,4 @@
-package org.domainguard.apply;
+package org.domainguard.sweep;
 
 /**
  * A result that was not written because its domain's lease is no longer this daemon's (it expired

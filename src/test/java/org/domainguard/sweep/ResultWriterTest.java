@@ -1,4 +1,4 @@
-package org.domainguard.apply;
+package org.domainguard.sweep;
 
 import static org.domainguard.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +12,12 @@ import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.time.Clock;
+import org.domainguard.apply.ChangeWriter;
+import org.domainguard.apply.CheckRecord;
+import org.domainguard.apply.Decision;
+import org.domainguard.apply.DomainState;
+import org.domainguard.apply.MassChangeGuard;
 import org.domainguard.check.CheckResult;
 import org.domainguard.check.Phase;
 import org.domainguard.check.ProviderAnswer;
@@ -27,10 +33,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(60)
-class BatchWriterTest {
+class ResultWriterTest {
   private DbTarget target;
   private Pool pool;
-  private BatchWriter writer;
+  private ResultWriter writer;
   private DomainState state;
   private SimpleMeterRegistry registry;
   private static final String OWNER = "this-daemon";
@@ -40,8 +46,9 @@ class BatchWriterTest {
     target = TestDatabase.migratedSchema();
     pool = TestDatabase.pool(vertx, target);
     registry = new SimpleMeterRegistry();
-    writer = new BatchWriter(vertx, pool, OWNER, new AppConfig.Writer(100, Duration.ofMillis(5)),
-        new MassChangeGuard(new AppConfig.Guard(1000, 1.0), java.time.Clock.systemUTC()), new Metrics(registry));
+    writer = new ResultWriter(vertx, pool, new DueSource(pool, OWNER, Duration.ofMinutes(5), Clock.systemUTC()),
+        new ChangeWriter(new MassChangeGuard(new AppConfig.Guard(1000, 1.0), Clock.systemUTC())),
+        new AppConfig.Writer(100, Duration.ofMillis(5)), new Metrics(registry));
     TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified, verified_at) VALUES "
         + "('u1', 'a@lapsed.com', true, now() - interval '2 days'), ('u2', 'b@lapsed.com', true, now() - interval '1 day')");
     await(new DiscoveryService(vertx, pool, 100).discover());

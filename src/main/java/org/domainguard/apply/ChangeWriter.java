@@ -1,0 +1,229 @@
+package org.domainguard.apply;
+
+import static org.domainguard.db.Unnest.Type.BIGINT;
+import static org.domainguard.db.Unnest.Type.BOOL;
+import static org.domainguard.db.Unnest.Type.INT;
+import static org.domainguard.db.Unnest.Type.TEXT;
+import static org.domainguard.db.Unnest.Type.UUID;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.domainguard.check.CheckResult;
+import org.domainguard.check.Phase;
+import org.domainguard.check.ProviderAnswer;
+import org.domainguard.db.Unnest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a batch of check results inside the caller's transaction, one set-based statement per
+ * table: the check history, each domain's new state and next check, and the unverifications with
+ * their audit rows — or, past the {@link MassChangeGuard}'s limits, the held changes.
+ */
+public final class ChangeWriter {
+  private static final Logger log = LoggerFactory.getLogger(ChangeWriter.class);
+
+  private static final Unnest<CheckRecord> CHECKS = Unnest.<CheckRecord>of()
+      .column("check_key", UUID, CheckRecord::key)
+      .column("domain_id", BIGINT, r -> r.state().id())
+      .column("sweep_id", BIGINT, CheckRecord::sweepId)
+      .column("provider", TEXT, r -> r.result().provider())
+      .column("outcome", TEXT, r -> r.result().outcome().label())
+      .column("statuses", TEXT, r -> statuses(r.result()))
+      .column("phase", TEXT, r -> name(r.result().classified()))
+      .column("error", TEXT, r -> error(r.result()))
+      .time("started_at", r -> r.result().startedAt())
+      .time("finished_at", r -> r.result().finishedAt())
+      .column("attempts", INT, r -> r.result().attempts());
+
+  static final String INSERT_CHECKS = "INSERT INTO domain_checks (" + CHECKS.names() + ")\n"
+      + "SELECT * FROM " + CHECKS.from("t") + "\nON CONFLICT (check_key) DO NOTHING";
+
+  private static final Unnest<CheckRecord> DOMAINS = Unnest.<CheckRecord>of()
+      .column("id", BIGINT, r -> r.state().id())
+      .column("phase", TEXT, r -> name(r.decision().phase()))
+      .column("statuses", TEXT, r -> statuses(r.result()))
+      .column("lapse_phase", TEXT, r -> name(r.decision().lapsePhase()))
+      .time("lapse_seen_at", r -> r.decision().lapseSeenAt())
+      .time("started_at", r -> r.result().startedAt())
+      .time("finished_at", r -> r.result().finishedAt())
+      .column("ok", BOOL, r -> r.result().answer() instanceof ProviderAnswer.Statuses)
+      .time("next_check_at", r -> r.decision().nextCheckAt())
+      .column("failure_count", INT, r -> r.decision().failureCount())
+      .column("error", TEXT, r -> error(r.result()));
+
+  /** The result's state and next check; a re-verification during the check brings the next check forward. */
+  static final String UPDATE_DOMAINS = """
+      UPDATE domains d SET
+          phase = t.phase,
+          statuses = COALESCE(t.statuses, d.statuses),
+          lapse_phase = t.lapse_phase,
+          lapse_seen_at = t.lapse_seen_at,
+          last_checked_at = t.finished_at,
+          last_success_at = CASE WHEN t.ok THEN t.finished_at ELSE d.last_success_at END,
+          next_check_at = CASE WHEN d.recheck_requested_at >= t.started_at THEN t.finished_at ELSE t.next_check_at END,
+          failure_count = t.failure_count,
+          last_error = t.error
+      FROM\s""" + DOMAINS.from("t") + "\nWHERE d.id = t.id";
+
+  private static final Unnest<CheckRecord> CANDIDATES = Unnest.<CheckRecord>of()
+      .column("domain_id", BIGINT, r -> r.state().id())
+      .time("cutoff", r -> r.decision().cutoff());
+
+  /** How many addresses each acting record would unverify: what the mass-change guard weighs. */
+  static final String COUNT_CANDIDATES = "SELECT t.domain_id, count(*) AS addresses\nFROM " + CANDIDATES.from("t") + """
+
+      JOIN watched_addresses w ON w.domain_id = t.domain_id
+      JOIN email_addresses e ON e.id = w.email_id AND\s""" + VerifiedBefore.sql("e", "t.cutoff") + "\nGROUP BY t.domain_id";
+
+  private static final Unnest<MassChangeGuard.Candidate> UNVERIFICATIONS = Unnest.<MassChangeGuard.Candidate>of()
+      .column("domain_id", BIGINT, c -> c.record().state().id())
+      .column("reason", TEXT, c -> c.record().decision().unverifyReason())
+      .column("phase", TEXT, c -> name(c.record().decision().phase()))
+      .time("cutoff", c -> c.record().decision().cutoff())
+      .column("check_key", UUID, c -> c.record().key())
+      .column("sweep_id", BIGINT, c -> c.record().sweepId());
+
+  /**
+   * Unverifies every address on the listed domains that the rule allows, and writes one audit row
+   * per change, in one statement. Re-running it changes nothing.
+   */
+  static final String UNVERIFY = "WITH t AS (SELECT * FROM " + UNVERIFICATIONS.from("t") + "),\n" + """
+      changed AS (
+          UPDATE email_addresses e SET verified = false, unverify_reason = t.reason
+          FROM watched_addresses w, t
+          WHERE w.domain_id = t.domain_id AND e.id = w.email_id AND\s""" + VerifiedBefore.sql("e", "t.cutoff") + """
+
+          RETURNING e.id, e.address, e.verified_at, t.domain_id, t.reason, t.phase, t.check_key, t.sweep_id),
+      events AS (
+          INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, old_verified_at, reason, phase, check_id, sweep_id)
+          SELECT ch.id, ch.address, ch.domain_id, true, false, ch.verified_at, ch.reason, ch.phase, dc.id, ch.sweep_id
+          FROM changed ch LEFT JOIN domain_checks dc ON dc.check_key = ch.check_key
+          RETURNING domain_id, reason)
+      SELECT domain_id, reason, count(*) AS changed FROM events GROUP BY domain_id, reason""";
+
+  private static final Unnest<MassChangeGuard.Candidate> HOLDS = Unnest.<MassChangeGuard.Candidate>of()
+      .column("domain_id", BIGINT, c -> c.record().state().id())
+      .column("reason", TEXT, c -> c.record().decision().unverifyReason())
+      .column("phase", TEXT, c -> name(c.record().decision().phase()))
+      .time("cutoff", c -> c.record().decision().cutoff())
+      .column("check_key", UUID, c -> c.record().key())
+      .column("sweep_id", BIGINT, c -> c.record().sweepId())
+      .column("addresses", INT, MassChangeGuard.Candidate::addresses);
+
+  /** Holds unverifications past the guard's limits; newer evidence for a domain replaces an open hold. */
+  static final String HOLD_CHANGES = """
+      INSERT INTO held_changes (domain_id, check_id, sweep_id, reason, phase, statuses, cutoff, addresses)
+      SELECT t.domain_id, dc.id, t.sweep_id, t.reason, t.phase, dc.statuses, t.cutoff, t.addresses
+      FROM\s""" + HOLDS.from("t") + """
+
+      LEFT JOIN domain_checks dc ON dc.check_key = t.check_key
+      ON CONFLICT (domain_id) WHERE state = 'held' DO UPDATE
+      SET check_id = EXCLUDED.check_id, sweep_id = EXCLUDED.sweep_id, reason = EXCLUDED.reason, phase = EXCLUDED.phase,
+          statuses = EXCLUDED.statuses, cutoff = EXCLUDED.cutoff, addresses = EXCLUDED.addresses, held_at = now()""";
+
+  /** Addresses unverified by one batch, per domain id and per reason. */
+  public record Changes(Map<Long, Integer> byDomain, Map<String, Integer> byReason) {
+    public static final Changes NONE = new Changes(Map.of(), Map.of());
+
+    static Changes of(RowSet<Row> rows) {
+      Map<Long, Integer> byDomain = new HashMap<>();
+      Map<String, Integer> byReason = new HashMap<>();
+      for (Row row : rows) {
+        int n = row.getLong("changed").intValue();
+        byDomain.merge(row.getLong("domain_id"), n, Integer::sum);
+        byReason.merge(row.getString("reason"), n, Integer::sum);
+      }
+      return new Changes(byDomain, byReason);
+    }
+  }
+
+  /** What one batch reserved with the mass-change guard; given back when its transaction does not commit. */
+  public final class Reservation {
+    private final List<CheckRecord> checked = new ArrayList<>();
+    private final List<MassChangeGuard.Candidate> applied = new ArrayList<>();
+
+    public void release() {
+      guard.release(checked, applied);
+      checked.clear();
+      applied.clear();
+    }
+  }
+
+  private final MassChangeGuard guard;
+
+  public ChangeWriter(MassChangeGuard guard) {
+    this.guard = guard;
+  }
+
+  public Reservation reservation() {
+    return new Reservation();
+  }
+
+  /** The batch's statements in order, inside the caller's transaction; each domain appears at most once. */
+  public Future<Changes> write(SqlConnection conn, List<CheckRecord> batch, Reservation reserved) {
+    return conn.preparedQuery(INSERT_CHECKS).execute(CHECKS.bind(batch))
+        .compose(r -> conn.preparedQuery(UPDATE_DOMAINS).execute(DOMAINS.bind(batch)))
+        .compose(r -> act(conn, batch, reserved));
+  }
+
+  /** Weighs what the acting records would change, applies what the guard allows and holds the rest. */
+  private Future<Changes> act(SqlConnection conn, List<CheckRecord> batch, Reservation reserved) {
+    List<CheckRecord> acting = batch.stream().filter(r -> r.decision().unverifies()).toList();
+    if (acting.isEmpty()) {
+      guard.split(batch, List.of());
+      reserved.checked.addAll(batch);
+      return Future.succeededFuture(Changes.NONE);
+    }
+    return conn.preparedQuery(COUNT_CANDIDATES).execute(CANDIDATES.bind(acting)).compose(rows -> {
+      MassChangeGuard.Split split = guard.split(batch, weigh(acting, rows));
+      reserved.checked.addAll(batch);
+      reserved.applied.addAll(split.apply());
+      Future<Changes> changes = split.apply().isEmpty()
+          ? Future.succeededFuture(Changes.NONE)
+          : conn.preparedQuery(UNVERIFY).execute(UNVERIFICATIONS.bind(split.apply())).map(Changes::of);
+      return split.hold().isEmpty() ? changes : changes.compose(c -> hold(conn, split).map(c));
+    });
+  }
+
+  private Future<Void> hold(SqlConnection conn, MassChangeGuard.Split split) {
+    return conn.preparedQuery(HOLD_CHANGES).execute(HOLDS.bind(split.hold())).map(held -> {
+      int addresses = split.hold().stream().mapToInt(MassChangeGuard.Candidate::addresses).sum();
+      if (split.startedHolding()) {
+        log.warn("mass-change guard limit reached: further unverifications are held for an operator (GET /admin/v1/held-changes) domains={} addresses={}",
+            split.hold().size(), addresses);
+      } else {
+        log.debug("mass-change guard held unverifications domains={} addresses={}", split.hold().size(), addresses);
+      }
+      return null;
+    });
+  }
+
+  /** Pairs each acting record with the number of addresses it would change; records that would change none drop out. */
+  private static List<MassChangeGuard.Candidate> weigh(List<CheckRecord> acting, RowSet<Row> counts) {
+    Map<Long, Integer> byDomain = new HashMap<>();
+    counts.forEach(r -> byDomain.put(r.getLong("domain_id"), r.getLong("addresses").intValue()));
+    return acting.stream()
+        .filter(r -> byDomain.containsKey(r.state().id()))
+        .map(r -> new MassChangeGuard.Candidate(r, byDomain.get(r.state().id())))
+        .toList();
+  }
+
+  private static String statuses(CheckResult r) {
+    return r.answer() instanceof ProviderAnswer.Statuses s ? s.raw() : null;
+  }
+
+  private static String error(CheckResult r) {
+    return r.answer() instanceof ProviderAnswer.Failure f ? f.outcome().label() + ": " + f.detail() : null;
+  }
+
+  private static String name(Phase phase) {
+    return phase == null ? null : phase.name();
+  }
+}
