@@ -82,13 +82,18 @@ public final class ChangeWriter {
       JOIN watched_addresses w ON w.domain_id = t.domain_id
       JOIN email_addresses e ON e.id = w.email_id AND\s""" + VerifiedBefore.sql("e", "t.cutoff") + "\nGROUP BY t.domain_id";
 
-  private static final Unnest<MassChangeGuard.Candidate> UNVERIFICATIONS = Unnest.<MassChangeGuard.Candidate>of()
-      .column("domain_id", BIGINT, c -> c.record().state().id())
-      .column("reason", TEXT, c -> c.record().decision().unverifyReason())
-      .column("phase", TEXT, c -> name(c.record().decision().phase()))
-      .time("cutoff", c -> c.record().decision().cutoff())
-      .column("check_key", UUID, c -> c.record().key())
-      .column("sweep_id", BIGINT, c -> c.record().sweepId());
+  private static final Unnest<MassChangeGuard.Candidate> UNVERIFICATIONS = unverificationColumns();
+
+  /** The columns of an unverification: which domain, why, on what evidence, and which addresses (verified before the cutoff). */
+  private static Unnest<MassChangeGuard.Candidate> unverificationColumns() {
+    return Unnest.<MassChangeGuard.Candidate>of()
+        .column("domain_id", BIGINT, c -> c.record().state().id())
+        .column("reason", TEXT, c -> c.record().decision().unverifyReason())
+        .column("phase", TEXT, c -> name(c.record().decision().phase()))
+        .time("cutoff", c -> c.record().decision().cutoff())
+        .column("check_key", UUID, c -> c.record().key())
+        .column("sweep_id", BIGINT, c -> c.record().sweepId());
+  }
 
   /**
    * Unverifies every address on the listed domains that the rule allows, and writes one audit row
@@ -108,13 +113,8 @@ public final class ChangeWriter {
           RETURNING domain_id, reason)
       SELECT domain_id, reason, count(*) AS changed FROM events GROUP BY domain_id, reason""";
 
-  private static final Unnest<MassChangeGuard.Candidate> HOLDS = Unnest.<MassChangeGuard.Candidate>of()
-      .column("domain_id", BIGINT, c -> c.record().state().id())
-      .column("reason", TEXT, c -> c.record().decision().unverifyReason())
-      .column("phase", TEXT, c -> name(c.record().decision().phase()))
-      .time("cutoff", c -> c.record().decision().cutoff())
-      .column("check_key", UUID, c -> c.record().key())
-      .column("sweep_id", BIGINT, c -> c.record().sweepId())
+  /** An unverification held for an operator, with how many addresses it covers. */
+  private static final Unnest<MassChangeGuard.Candidate> HOLDS = unverificationColumns()
       .column("addresses", INT, MassChangeGuard.Candidate::addresses);
 
   /** Holds unverifications past the guard's limits; newer evidence for a domain replaces an open hold. */

@@ -200,7 +200,7 @@ public record AppConfig(
         throw new ConfigException("db.url", "has no host");
       }
       // The client's parser is stricter than java.net.URI, and its message would quote the password.
-      io.vertx.pgclient.PgConnectOptions.fromUri(url.replaceFirst("^postgres://", "postgresql://"));
+      io.vertx.pgclient.PgConnectOptions.fromUri(Urls.postgresql(url));
     } catch (java.net.URISyntaxException | IllegalArgumentException e) {
       // The URL may carry a password: name the key only.
       throw new ConfigException("db.url", "is not a valid URL");

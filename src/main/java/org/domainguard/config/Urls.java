@@ -11,4 +11,9 @@ public final class Urls {
   public static String redact(String url) {
     return url == null ? null : USER_INFO.matcher(url).replaceFirst("$1***@");
   }
+
+  /** A PostgreSQL URL in the form the client parses: {@code postgres://} is accepted as {@code postgresql://}. */
+  public static String postgresql(String url) {
+    return url.replaceFirst("^postgres://", "postgresql://");
+  }
 }

@@ -1,13 +1,14 @@
 package org.domainguard.db;
 
 import io.vertx.pgclient.PgConnectOptions;
+import org.domainguard.config.Urls;
 import java.util.Map;
 
 /** Where the database is: one description used by both the reactive pool and Flyway's JDBC connection. */
 public record DbTarget(String host, int port, String database, String user, String password, String schema) {
 
   public static DbTarget fromUrl(String url, String schema) {
-    PgConnectOptions o = PgConnectOptions.fromUri(url.replaceFirst("^postgres://", "postgresql://"));
+    PgConnectOptions o = PgConnectOptions.fromUri(Urls.postgresql(url));
     return new DbTarget(o.getHost(), o.getPort(), o.getDatabase(), o.getUser(), o.getPassword(), schema);
   }
 

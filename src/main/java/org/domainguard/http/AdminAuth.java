@@ -49,10 +49,13 @@ final class AdminAuth implements Handler<RoutingContext> {
     }
   }
 
-  /** With no token at all, only reachable when http.admin.insecure allowed it (see {@link AppConfig.Admin#requireAuthentication}). */
+  /**
+   * The daemon refuses to start with no token unless http.admin.insecure allows it
+   * ({@link AppConfig.Admin#requireAuthentication}); should a caller skip that, no token means
+   * every request is refused, never let through.
+   */
   static AdminAuth create(AppConfig.Admin admin, MeterRegistry registry, Clock clock) {
-    admin.requireAuthentication();
-    boolean insecure = admin.tokens().isEmpty();
+    boolean insecure = admin.tokens().isEmpty() && admin.insecure();
     if (insecure) {
       log.warn("admin API is INSECURE: no token configured and http.admin.insecure is true; every request acts as operator name=insecure");
     } else if (admin.insecure()) {

@@ -20,10 +20,6 @@ public final class Responses {
         .end(body instanceof JsonObject obj ? obj.encode() : Json.encode(body));
   }
 
-  public static void error(RoutingContext ctx, int status, String code, String message) {
-    json(ctx, status, new JsonObject().put("error", code).put("message", message));
-  }
-
   /** Answers an {@link ApiException}: its status, its headers, and its code and message (plus any details). */
   public static void error(RoutingContext ctx, ApiException e) {
     if (ctx.response().ended() || ctx.response().closed() || ctx.response().headWritten()) {

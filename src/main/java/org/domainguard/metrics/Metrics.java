@@ -94,9 +94,6 @@ public final class Metrics {
     return sweepTotal.get();
   }
 
-  public MeterRegistry registry() {
-    return registry;
-  }
 
   public void checkCompleted(String provider, Outcome outcome, long nanos) {
     checkCounter(provider, outcome).increment();
