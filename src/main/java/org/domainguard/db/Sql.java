@@ -27,15 +27,6 @@ public final class Sql {
       ORDER BY name
       ON CONFLICT (name) DO NOTHING""";
 
-  public static final String UPSERT_WATCHED = """
-      INSERT INTO watched_addresses (email_id, normalized, domain_id, skip_reason)
-      SELECT t.email_id, t.normalized, d.id, t.skip_reason
-      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS t(email_id, normalized, domain, skip_reason)
-      LEFT JOIN domains d ON d.name = t.domain
-      ON CONFLICT (email_id) DO UPDATE
-      SET normalized = EXCLUDED.normalized, domain_id = EXCLUDED.domain_id,
-          skip_reason = EXCLUDED.skip_reason, discovered_at = now()""";
-
   /**
    * A re-verified address makes its domain due now; a check already in flight will reschedule it
    * for now as well, since its evidence predates the re-verification.
@@ -67,27 +58,6 @@ public final class Sql {
       WHERE w.email_id > $1
       ORDER BY w.email_id
       LIMIT $2""";
-
-  /**
-   * Re-derived addresses: rows still on the domain they were read with are updated, and each one
-   * whose domain changed gets an address_moves row. Returns the old domains of the moved rows.
-   */
-  public static final String MOVE_ADDRESSES = """
-      WITH t AS (
-          SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[])
-              AS t(email_id, normalized, domain, skip_reason, old_domain_id)),
-      updated AS (
-          UPDATE watched_addresses w
-          SET normalized = t.normalized, domain_id = d.id, skip_reason = t.skip_reason, discovered_at = now()
-          FROM t LEFT JOIN domains d ON d.name = t.domain
-          WHERE w.email_id = t.email_id AND w.domain_id IS NOT DISTINCT FROM t.old_domain_id
-          RETURNING w.email_id, t.old_domain_id, w.domain_id, w.skip_reason),
-      moved AS (
-          INSERT INTO address_moves (email_id, from_domain_id, to_domain_id, skip_reason, list_digest)
-          SELECT email_id, old_domain_id, domain_id, skip_reason, $6 FROM updated
-          WHERE old_domain_id IS DISTINCT FROM domain_id
-          RETURNING from_domain_id, to_domain_id)
-      SELECT from_domain_id, to_domain_id FROM moved""";
 
   /** Domains that gained moved addresses are checked at once, as a new domain would be. */
   public static final String MAKE_DUE_BY_ID = """

@@ -1,5 +1,7 @@
 package org.domainguard.discovery;
 
+import static org.domainguard.db.Unnest.Type.BIGINT;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.domainguard.db.Sql;
+import org.domainguard.db.Unnest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +26,26 @@ import org.slf4j.LoggerFactory;
  * once) and get an {@code address_moves} row; a domain left with no address is parked (never due).
  */
 public final class AddressMover {
+  private static final Unnest<Derivation> MOVES = Derivation.columns().column("old_domain_id", BIGINT, Derivation::oldDomainId);
+
+  /**
+   * Moves addresses to their new derivation (unless something moved them meanwhile) and records
+   * each move with the list's digest (the parameter after the columns).
+   */
+  static final String MOVE_ADDRESSES = "WITH t AS (SELECT * FROM " + MOVES.from("t") + "),\n" + """
+      updated AS (
+          UPDATE watched_addresses w
+          SET normalized = t.normalized, domain_id = d.id, skip_reason = t.skip_reason, discovered_at = now()
+          FROM t LEFT JOIN domains d ON d.name = t.domain
+          WHERE w.email_id = t.email_id AND w.domain_id IS NOT DISTINCT FROM t.old_domain_id
+          RETURNING w.email_id, t.old_domain_id, w.domain_id, w.skip_reason),
+      moved AS (
+          INSERT INTO address_moves (email_id, from_domain_id, to_domain_id, skip_reason, list_digest)
+          SELECT email_id, old_domain_id, domain_id, skip_reason, $6 FROM updated
+          WHERE old_domain_id IS DISTINCT FROM domain_id
+          RETURNING from_domain_id, to_domain_id)
+      SELECT from_domain_id, to_domain_id FROM moved""";
+
   private static final Logger log = LoggerFactory.getLogger(AddressMover.class);
 
   private final Vertx vertx;
@@ -52,10 +75,10 @@ public final class AddressMover {
 
   private Future<ChunkResult> chunk(SqlConnection conn, AddressParser parser, String digest, long after) {
     return conn.preparedQuery(Sql.ADDRESSES_AFTER).execute(Tuple.of(after, chunkSize))
-        .compose(rows -> vertx.executeBlocking(() -> Changes.of(parser, rows), false)
-            .compose(changes -> changes.isEmpty()
+        .compose(rows -> vertx.executeBlocking(() -> changed(parser, rows), false)
+            .compose(changed -> changed.isEmpty()
                 ? Future.succeededFuture(new Moves(rows.size(), 0, 0, 0))
-                : write(conn, changes, digest, rows.size()))
+                : write(conn, changed, digest, rows.size()))
             .map(moves -> new ChunkResult(rows.size(), lastEmailId(rows, after), moves)));
   }
 
@@ -67,11 +90,9 @@ public final class AddressMover {
     return last;
   }
 
-  private Future<Moves> write(SqlConnection conn, Changes c, String digest, int examined) {
-    return conn.preparedQuery(Sql.INSERT_DOMAINS).execute(Tuple.of(c.domains.toArray(String[]::new)))
-        .compose(ignored -> conn.preparedQuery(Sql.MOVE_ADDRESSES).execute(Tuple.of(
-            c.emailIds.toArray(Long[]::new), c.normalized.toArray(String[]::new), c.domains.toArray(String[]::new),
-            c.skipReasons.toArray(String[]::new), c.oldDomainIds.toArray(Long[]::new), digest)))
+  private Future<Moves> write(SqlConnection conn, List<Derivation> changed, String digest, int examined) {
+    return conn.preparedQuery(Sql.INSERT_DOMAINS).execute(Tuple.of(Derivation.domains(changed)))
+        .compose(ignored -> conn.preparedQuery(MOVE_ADDRESSES).execute(MOVES.bind(changed).addValue(digest)))
         .compose(moved -> {
           Set<Long> from = new LinkedHashSet<>();
           Set<Long> to = new LinkedHashSet<>();
@@ -104,34 +125,17 @@ public final class AddressMover {
 
   private record ChunkResult(int rows, long lastEmailId, Moves moves) {}
 
-  /** The rows of one chunk whose derivation differs from what is stored, as bindable columns. */
-  private static final class Changes {
-    final List<Long> emailIds = new ArrayList<>();
-    final List<String> normalized = new ArrayList<>();
-    final List<String> domains = new ArrayList<>();
-    final List<String> skipReasons = new ArrayList<>();
-    final List<Long> oldDomainIds = new ArrayList<>();
-
-    static Changes of(AddressParser parser, RowSet<Row> rows) {
-      Changes c = new Changes();
-      for (Row row : rows) {
-        ParsedAddress p = parser.parse(row.getString("address"));
-        if (Objects.equals(p.domain(), row.getString("domain"))
-            && Objects.equals(p.normalized(), row.getString("normalized"))
-            && Objects.equals(p.skipReason(), row.getString("skip_reason"))) {
-          continue;
-        }
-        c.emailIds.add(row.getLong("email_id"));
-        c.normalized.add(p.normalized());
-        c.domains.add(p.domain());
-        c.skipReasons.add(p.skipReason());
-        c.oldDomainIds.add(row.getLong("domain_id"));
+  /** The addresses of one chunk whose derivation differs from what is stored. */
+  private static List<Derivation> changed(AddressParser parser, RowSet<Row> rows) {
+    List<Derivation> changed = new ArrayList<>();
+    for (Row row : rows) {
+      ParsedAddress p = parser.parse(row.getString("address"));
+      if (!Objects.equals(p.domain(), row.getString("domain"))
+          || !Objects.equals(p.normalized(), row.getString("normalized"))
+          || !Objects.equals(p.skipReason(), row.getString("skip_reason"))) {
+        changed.add(new Derivation(row.getLong("email_id"), p, row.getLong("domain_id")));
       }
-      return c;
     }
-
-    boolean isEmpty() {
-      return emailIds.isEmpty();
-    }
+    return changed;
   }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.domainguard.db.Sql;
+import org.domainguard.db.Unnest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,18 @@ import org.slf4j.LoggerFactory;
  * skipped. Each chunk is one transaction: a crash leaves the chunk queued.
  */
 public final class DiscoveryService {
+  private static final Unnest<Derivation> WATCHED = Derivation.columns();
+
+  static final String UPSERT_WATCHED = """
+      INSERT INTO watched_addresses (email_id, normalized, domain_id, skip_reason)
+      SELECT t.email_id, t.normalized, d.id, t.skip_reason
+      FROM\s""" + WATCHED.from("t") + """
+
+      LEFT JOIN domains d ON d.name = t.domain
+      ON CONFLICT (email_id) DO UPDATE
+      SET normalized = EXCLUDED.normalized, domain_id = EXCLUDED.domain_id,
+          skip_reason = EXCLUDED.skip_reason, discovered_at = now()""";
+
   private static final Logger log = LoggerFactory.getLogger(DiscoveryService.class);
 
   private final Vertx vertx;
@@ -91,24 +104,17 @@ public final class DiscoveryService {
   }
 
   private Future<Void> write(SqlConnection conn, Chunk chunk) {
-    return conn.preparedQuery(Sql.INSERT_DOMAINS).execute(Tuple.of(chunk.domains.toArray(String[]::new)))
-        .compose(ignored -> conn.preparedQuery(Sql.UPSERT_WATCHED).execute(Tuple.of(
-            chunk.emailIds.toArray(Long[]::new),
-            chunk.normalized.toArray(String[]::new),
-            chunk.domains.toArray(String[]::new),
-            chunk.skipReasons.toArray(String[]::new))))
+    return conn.preparedQuery(Sql.INSERT_DOMAINS).execute(Tuple.of(Derivation.domains(chunk.derived)))
+        .compose(ignored -> conn.preparedQuery(UPSERT_WATCHED).execute(WATCHED.bind(chunk.derived)))
         .compose(ignored -> chunk.reverifiedDomains.isEmpty()
             ? Future.succeededFuture()
             : conn.preparedQuery(Sql.MAKE_DUE).execute(Tuple.of(chunk.reverifiedDomains.toArray(String[]::new))))
         .mapEmpty();
   }
 
-  /** Parsed columns of one chunk, ready to be bound as arrays. Deleted addresses are dropped. */
+  /** One chunk's derived addresses, and the domains of re-verified ones. Deleted addresses are dropped. */
   private static final class Chunk {
-    final List<Long> emailIds = new ArrayList<>();
-    final List<String> normalized = new ArrayList<>();
-    final List<String> domains = new ArrayList<>();
-    final List<String> skipReasons = new ArrayList<>();
+    final List<Derivation> derived = new ArrayList<>();
     final List<String> reverifiedDomains = new ArrayList<>();
 
     static Chunk parse(AddressParser parser, RowSet<Row> rows) {
@@ -118,10 +124,7 @@ public final class DiscoveryService {
           continue;
         }
         ParsedAddress parsed = parser.parse(row.getString("address"));
-        chunk.emailIds.add(row.getLong("email_id"));
-        chunk.normalized.add(parsed.normalized());
-        chunk.domains.add(parsed.domain());
-        chunk.skipReasons.add(parsed.skipReason());
+        chunk.derived.add(new Derivation(row.getLong("email_id"), parsed, null));
         if (parsed.isWatched() && row.getBoolean("reverified")) {
           chunk.reverifiedDomains.add(parsed.domain());
         }
