@@ -58,6 +58,7 @@ public final class DaemonVerticle extends VerticleBase {
   private SuffixListSource suffixSource;
   private SuffixListUpdater suffixes;
   private HttpServer server;
+  private Router router;
 
   public DaemonVerticle(AppConfig config, PrometheusMeterRegistry registry, Clock clock) {
     this.config = config;
@@ -119,7 +120,7 @@ public final class DaemonVerticle extends VerticleBase {
         .onFailure(e -> log.warn("gauge refresh from the database failed", e)));
     sweeps.onSweepFinished(id -> phases.refresh().compose(v -> addresses.refresh()).compose(v -> held.refreshGauge()));
 
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     new HealthRoutes(db, checker::breakerState).mount(router);
     new MetricsRoute(registry, metrics::sweepTotal).mount(router);
     Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
@@ -163,6 +164,11 @@ public final class DaemonVerticle extends VerticleBase {
     Promise<T> result = Promise.promise();
     context.runOnContext(v -> action.get().onComplete(result));
     return result.future();
+  }
+
+  /** The routes the HTTP API serves, as mounted (once started). */
+  public Router router() {
+    return router;
   }
 
   public int httpPort() {
