@@ -122,7 +122,7 @@ public final class DaemonVerticle extends VerticleBase {
 
     router = Router.router(vertx);
     new HealthRoutes(db, checker::breakerState).mount(router);
-    new MetricsRoute(registry, metrics::sweepTotal).mount(router);
+    new MetricsRoute(registry).mount(router);
     Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
         vertx, config.http().admin(), sweeps, sweepStore, held, new SweepRevert(db.pool()), db.pool(), registry, clock));
     return suffixes.start()
