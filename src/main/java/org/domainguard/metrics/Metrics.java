@@ -40,7 +40,8 @@ public final class Metrics {
   public Metrics(MeterRegistry registry) {
     this.registry = registry;
     Gauge.builder("domainguard_checks_in_flight", inFlight, AtomicLong::get).register(registry);
-    Gauge.builder("domainguard_sweep_domains", sweepTotal, AtomicLong::get).register(registry);
+    Gauge.builder("domainguard_sweep_domains", sweepTotal, AtomicLong::get).description("Domains in the running (or last) sweep")
+        .register(registry);
     Gauge.builder("domainguard_sweep_domains_done", sweepDone, AtomicLong::get).register(registry);
     Gauge.builder("domainguard_sweep_last_success_timestamp_seconds", lastSweepSuccess, AtomicLong::get).register(registry);
     Gauge.builder("domainguard_guard_held_changes", heldChanges, AtomicLong::get).register(registry);
