@@ -63,6 +63,7 @@ public final class DaemonVerticle extends VerticleBase {
   private SuffixListSource suffixSource;
   private SuffixListUpdater suffixes;
   private HttpServer server;
+  private Router router;
 
   public DaemonVerticle(AppConfig config, PrometheusMeterRegistry registry, Clock clock) {
     this.config = config;
@@ -101,7 +102,7 @@ public final class DaemonVerticle extends VerticleBase {
   private Future<?> wire(Database db) {
     AppConfig.Provider p = config.provider();
     Metrics metrics = new Metrics(registry);
-    StatusProvider provider = Providers.create(Providers.webClient(vertx, p), p, simulator == null ? null : simulator.baseUrl());
+    StatusProvider provider = Providers.create(Providers.webClient(vertx, p), p, simulator == null ? null : simulator.baseUrl(), clock);
     DomainChecker checker = DomainChecker.forProvider(vertx, provider, config, metrics, clock);
     DiscoveryService discovery = new DiscoveryService(vertx, db.pool(), DISCOVERY_CHUNK, () -> suffixes.get());
     suffixSource = new SuffixListSource(vertx, config.discovery().publicSuffixList(), clock);
@@ -127,9 +128,9 @@ public final class DaemonVerticle extends VerticleBase {
         .onFailure(e -> log.warn("gauge refresh from the database failed", e)));
     sweeps.onSweepFinished(id -> phases.refresh().compose(v -> addresses.refresh()).compose(v -> held.refreshGauge()));
 
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     new HealthRoutes(db, checker::breakerState).mount(router);
-    new MetricsRoute(registry, metrics::sweepTotal).mount(router);
+    new MetricsRoute(registry).mount(router);
     Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
         vertx, config.http().admin(), sweeps, rechecks, sweepStore, held, new SweepRevert(db.pool()), db.pool(), registry, clock));
     return suffixes.start()
@@ -171,6 +172,11 @@ public final class DaemonVerticle extends VerticleBase {
     Promise<T> result = Promise.promise();
     context.runOnContext(v -> action.get().onComplete(result));
     return result.future();
+  }
+
+  /** The routes the HTTP API serves, as mounted (once started). */
+  public Router router() {
+    return router;
   }
 
   public int httpPort() {

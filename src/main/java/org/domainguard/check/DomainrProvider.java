@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import java.time.Clock;
 import java.time.Duration;
 import org.domainguard.config.Secret;
 
@@ -18,12 +19,15 @@ public final class DomainrProvider implements StatusProvider {
   private final String url;
   private final Secret clientId;
   private final long timeoutMillis;
+  private final Clock clock;
 
-  public DomainrProvider(WebClient client, String baseUrl, Secret clientId, Duration responseTimeout) {
+  /** {@code clock} reads a Retry-After given as a date. */
+  public DomainrProvider(WebClient client, String baseUrl, Secret clientId, Duration responseTimeout, Clock clock) {
     this.client = client;
     this.url = baseUrl + PATH;
     this.clientId = clientId;
     this.timeoutMillis = responseTimeout.toMillis();
+    this.clock = clock;
   }
 
   @Override
@@ -39,7 +43,7 @@ public final class DomainrProvider implements StatusProvider {
             .addQueryParam("client_id", clientId.reveal())
             .putHeader("Accept", "application/json")
             .timeout(timeoutMillis),
-        body -> statusOf(domain, body));
+        body -> statusOf(domain, body), clock);
   }
 
   /** The entry for {@code domain} when several are listed, else the first one. */

@@ -2,6 +2,7 @@ package org.domainguard.check;
 
 import io.vertx.core.Future;
 import io.vertx.ext.web.client.WebClient;
+import java.time.Clock;
 import java.time.Duration;
 import org.domainguard.config.Secret;
 
@@ -21,13 +22,16 @@ public final class FastlyProvider implements StatusProvider {
   private final String url;
   private final Secret apiKey;
   private final long timeoutMillis;
+  private final Clock clock;
 
-  public FastlyProvider(WebClient client, String name, String baseUrl, Secret apiKey, Duration responseTimeout) {
+  /** {@code clock} reads a Retry-After given as a date. */
+  public FastlyProvider(WebClient client, String name, String baseUrl, Secret apiKey, Duration responseTimeout, Clock clock) {
     this.client = client;
     this.name = name;
     this.url = baseUrl + PATH;
     this.apiKey = apiKey;
     this.timeoutMillis = responseTimeout.toMillis();
+    this.clock = clock;
   }
 
   @Override
@@ -43,6 +47,6 @@ public final class FastlyProvider implements StatusProvider {
             .putHeader("Fastly-Key", apiKey.reveal())
             .putHeader("Accept", "application/json")
             .timeout(timeoutMillis),
-        body -> ProviderHttp.statuses(body.getValue("status")));
+        body -> ProviderHttp.statuses(body.getValue("status")), clock);
   }
 }

@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
@@ -29,11 +29,11 @@ final class ProviderHttp {
    * {@code statusOf} reads the status out of a 2xx JSON object that carries no {@code errors}. Only
    * a failure of the call itself (connection, timeout) becomes a provider failure: an exception
    * while reading an answer is a bug and fails the returned future, loudly, instead of passing for
-   * a provider error that feeds the circuit breaker.
+   * a provider error that feeds the circuit breaker. {@code clock} reads a Retry-After given as a date.
    */
-  static Future<ProviderAnswer> send(HttpRequest<Buffer> request, Function<JsonObject, ProviderAnswer> statusOf) {
+  static Future<ProviderAnswer> send(HttpRequest<Buffer> request, Function<JsonObject, ProviderAnswer> statusOf, Clock clock) {
     return request.send().transform(sent -> Future.succeededFuture(
-        sent.succeeded() ? answer(sent.result(), statusOf) : failure(sent.cause())));
+        sent.succeeded() ? answer(sent.result(), statusOf, clock) : failure(sent.cause())));
   }
 
   /** Longer than any real list of status tokens. */
@@ -55,11 +55,11 @@ final class ProviderHttp {
     return new ProviderAnswer.Failure(Outcome.MALFORMED, detail, null);
   }
 
-  private static ProviderAnswer answer(HttpResponse<Buffer> response, Function<JsonObject, ProviderAnswer> statusOf) {
+  private static ProviderAnswer answer(HttpResponse<Buffer> response, Function<JsonObject, ProviderAnswer> statusOf, Clock clock) {
     int code = response.statusCode();
     if (code == 429) {
       return new ProviderAnswer.Failure(Outcome.RATE_LIMITED, "HTTP 429",
-          HttpRetryAfter.parse(response.getHeader("Retry-After"), Instant.now()));
+          HttpRetryAfter.parse(response.getHeader("Retry-After"), clock.instant()));
     }
     if (code < 200 || code > 299) {
       return new ProviderAnswer.Failure(Outcome.ERROR, "HTTP " + code, null);

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Clock;
 import org.domainguard.config.AppConfig;
 import org.domainguard.config.Secret;
 
@@ -31,12 +32,15 @@ public final class Providers {
     return WebClient.create(vertx, options, pool);
   }
 
-  /** {@code simulatorBaseUrl} is only read when {@code cfg.name()} is "simulator". */
-  public static StatusProvider create(WebClient client, AppConfig.Provider cfg, String simulatorBaseUrl) {
+  /**
+   * {@code simulatorBaseUrl} is only read when {@code cfg.name()} is "simulator"; {@code clock}
+   * reads a Retry-After given as a date.
+   */
+  public static StatusProvider create(WebClient client, AppConfig.Provider cfg, String simulatorBaseUrl, Clock clock) {
     return switch (cfg.name()) {
-      case "fastly" -> new FastlyProvider(client, "fastly", cfg.fastlyBaseUrl(), cfg.fastlyApiKey(), cfg.responseTimeout());
-      case "domainr" -> new DomainrProvider(client, cfg.domainrBaseUrl(), cfg.domainrClientId(), cfg.responseTimeout());
-      case "simulator" -> new FastlyProvider(client, "simulator", requireUrl(simulatorBaseUrl), SIMULATOR_KEY, cfg.responseTimeout());
+      case "fastly" -> new FastlyProvider(client, "fastly", cfg.fastlyBaseUrl(), cfg.fastlyApiKey(), cfg.responseTimeout(), clock);
+      case "domainr" -> new DomainrProvider(client, cfg.domainrBaseUrl(), cfg.domainrClientId(), cfg.responseTimeout(), clock);
+      case "simulator" -> new FastlyProvider(client, "simulator", requireUrl(simulatorBaseUrl), SIMULATOR_KEY, cfg.responseTimeout(), clock);
       default -> throw new IllegalArgumentException("unknown provider '" + cfg.name() + "'");
     };
   }

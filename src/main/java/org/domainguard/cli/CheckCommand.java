@@ -40,9 +40,10 @@ final class CheckCommand {
       config.requireProviderChosen();
       AppConfig.Provider p = config.provider();
       Simulator sim = p.name().equals("simulator") ? await(Simulator.start(vertx, p.simulator())) : null;
+      Clock clock = Clock.systemUTC();
       DomainChecker checker = DomainChecker.forProvider(vertx,
-          Providers.create(Providers.webClient(vertx, p), p, sim == null ? null : sim.baseUrl()),
-          config, new Metrics(new SimpleMeterRegistry()), Clock.systemUTC());
+          Providers.create(Providers.webClient(vertx, p), p, sim == null ? null : sim.baseUrl(), clock),
+          config, new Metrics(new SimpleMeterRegistry()), clock);
       CheckResult result = await(checker.check(parsed.domain()));
       print(result);
       return result.answer() instanceof ProviderAnswer.Failure ? Main.RUNTIME_FAILURE : Main.OK;

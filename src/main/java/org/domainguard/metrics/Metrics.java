@@ -40,8 +40,8 @@ public final class Metrics {
   public Metrics(MeterRegistry registry) {
     this.registry = registry;
     Gauge.builder("domainguard_checks_in_flight", inFlight, AtomicLong::get).register(registry);
-    // Prometheus client libraries refuse "_total" on a gauge; MetricsRoute also publishes it under the SPEC name.
-    Gauge.builder("domainguard_sweep_domains", sweepTotal, AtomicLong::get).register(registry);
+    Gauge.builder("domainguard_sweep_domains", sweepTotal, AtomicLong::get).description("Domains in the running (or last) sweep")
+        .register(registry);
     Gauge.builder("domainguard_sweep_domains_done", sweepDone, AtomicLong::get).register(registry);
     Gauge.builder("domainguard_sweep_last_success_timestamp_seconds", lastSweepSuccess, AtomicLong::get).register(registry);
     Gauge.builder("domainguard_guard_held_changes", heldChanges, AtomicLong::get).register(registry);
@@ -87,11 +87,6 @@ public final class Metrics {
     }
     durationTimer(provider);
     limiterTimer(provider);
-  }
-
-  /** The running sweep's size, for the SPEC's {@code domainguard_sweep_domains_total} line. */
-  public long sweepTotal() {
-    return sweepTotal.get();
   }
 
 

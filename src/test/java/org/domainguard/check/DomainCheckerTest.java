@@ -44,7 +44,7 @@ class DomainCheckerTest {
   }
 
   private StatusProvider fastly() {
-    return new FastlyProvider(client, "fastly", sim.baseUrl(), config.fastlyApiKey(), Duration.ofSeconds(5));
+    return new FastlyProvider(client, "fastly", sim.baseUrl(), config.fastlyApiKey(), Duration.ofSeconds(5), Clock.systemUTC());
   }
 
   private long simulatorRequests() {
@@ -57,7 +57,7 @@ class DomainCheckerTest {
     Future<ProviderAnswer> read = ProviderHttp.send(client.getAbs(sim.baseUrl() + "/domain-management/v1/tools/status?domain=example.com")
         .putHeader("Fastly-Key", "k"), body -> {
           throw bug;
-        });
+        }, Clock.systemUTC());
     assertEquals(bug, assertThrows(IllegalStateException.class, () -> await(read)));
   }
 
@@ -88,7 +88,7 @@ class DomainCheckerTest {
 
   @Test
   void aTransportFailureIsStillAProviderAnswer() {
-    StatusProvider unreachable = new FastlyProvider(client, "fastly", "http://127.0.0.1:1", config.fastlyApiKey(), Duration.ofSeconds(1));
+    StatusProvider unreachable = new FastlyProvider(client, "fastly", "http://127.0.0.1:1", config.fastlyApiKey(), Duration.ofSeconds(1), Clock.systemUTC());
     CheckResult result = await(checker(unreachable, new TokenBucket(100, 10, System::nanoTime),
         new CircuitBreaker(breakerConfig, System::nanoTime)).check("example.com"));
     assertEquals(Outcome.ERROR, assertInstanceOf(ProviderAnswer.Failure.class, result.answer()).outcome());

@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,7 +39,7 @@ class DomainrProviderTest {
   }
 
   private ProviderAnswer ask(String baseUrl, String domain) {
-    return await(new DomainrProvider(client, baseUrl, Secret.of(CLIENT_ID), Duration.ofSeconds(5)).status(domain));
+    return await(new DomainrProvider(client, baseUrl, Secret.of(CLIENT_ID), Duration.ofSeconds(5), Clock.systemUTC()).status(domain));
   }
 
   private void override(String domain, JsonObject body) {

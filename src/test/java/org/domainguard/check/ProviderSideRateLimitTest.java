@@ -49,7 +49,7 @@ class ProviderSideRateLimitTest {
 
     AppConfig.Provider config = FastlyProviderTest.providerConfig("fastly");
     WebClient client = Providers.webClient(vertx, config);
-    StatusProvider fastly = new FastlyProvider(client, "fastly", "http://127.0.0.1:" + proxy.actualPort(), config.fastlyApiKey(), Duration.ofSeconds(5));
+    StatusProvider fastly = new FastlyProvider(client, "fastly", "http://127.0.0.1:" + proxy.actualPort(), config.fastlyApiKey(), Duration.ofSeconds(5), Clock.systemUTC());
     DomainChecker checker = new DomainChecker(vertx, fastly, new TokenBucket(RATE, BURST, System::nanoTime),
         new CircuitBreaker(new AppConfig.Breaker(50, 20, 0.5, Duration.ofSeconds(30)), System::nanoTime),
         config, new Metrics(new SimpleMeterRegistry()), Clock.systemUTC());

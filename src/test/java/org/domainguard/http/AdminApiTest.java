@@ -11,12 +11,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.domainguard.testing.TestDaemon;
 import org.domainguard.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +35,9 @@ import org.yaml.snakeyaml.Yaml;
 @ExtendWith(VertxExtension.class)
 @Timeout(120)
 class AdminApiTest {
+  /** The operations of an OpenAPI path item (its other keys, such as parameters, are not). */
+  private static final Set<String> OPERATIONS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+
   private Vertx vertx;
   private TestDaemon d;
   private AdminClient api;
@@ -214,7 +222,7 @@ class AdminApiTest {
   }
 
   @Test
-  void openApiDocumentDescribesEveryRoute() {
+  void openApiDocumentDescribesExactlyTheRoutesTheDaemonServes() {
     start();
     HttpResponse<Buffer> response = api.get("/openapi.yaml", null);
     assertEquals(200, response.statusCode());
@@ -222,11 +230,22 @@ class AdminApiTest {
     Map<String, Object> doc = new Yaml().load(response.bodyAsString());
     assertTrue(String.valueOf(doc.get("openapi")).startsWith("3."));
     @SuppressWarnings("unchecked")
-    Map<String, Object> paths = (Map<String, Object>) doc.get("paths");
-    assertEquals(java.util.Set.of("/health/live", "/health/ready", "/metrics", "/openapi.yaml", "/admin/v1/rechecks",
-        "/admin/v1/sweeps", "/admin/v1/sweeps/{id}", "/admin/v1/sweeps/{id}/cancel", "/admin/v1/domains/{name}",
-        "/admin/v1/emails/{address}", "/admin/v1/sweeps/{id}/revert", "/admin/v1/held-changes", "/admin/v1/held-changes/approve",
-        "/admin/v1/held-changes/reject"), paths.keySet());
+    Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) doc.get("paths");
+    Set<String> documented = new TreeSet<>();
+    paths.forEach((path, item) -> item.keySet().stream().filter(OPERATIONS::contains)
+        .forEach(method -> documented.add(method.toUpperCase(Locale.ROOT) + " " + path)));
+
+    Set<String> served = new TreeSet<>();
+    for (Route route : d.daemon.router().getRoutes()) {
+      if (route.getPath() == null || !route.isExactPath()) {
+        continue; // handlers in front of many routes: connection guard, authentication, body limit, failures
+      }
+      Set<HttpMethod> methods = route.methods();
+      assertFalse(methods == null || methods.isEmpty(), "route " + route.getPath() + " answers any method");
+      methods.forEach(m -> served.add(m.name() + " " + route.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}")));
+    }
+    assertTrue(served.size() > 10, "the daemon serves its API: " + served);
+    assertEquals(served, documented);
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import java.util.Map;
+import org.domainguard.testing.Await;
 import org.domainguard.testing.TestDaemon;
 import org.domainguard.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -54,7 +55,9 @@ class HostileInputTest {
   }
 
   @Test
-  void hostileBodiesAreRefusedWithA4xx() {
+  void hostileBodiesAreRefusedWithA4xxAndWriteNothingButTheirAudit() {
+    // example.com is watched, so a body accepted by mistake would check it and write that check.
+    Await.until("discovery of example.com", () -> d.count("SELECT count(*) FROM domains WHERE name = 'example.com'") == 1);
     List<String> bodies = List.of(
         "[".repeat(20_000) + "]".repeat(20_000),
         "{\"domain\":" + "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_001),
@@ -74,7 +77,23 @@ class HostileInputTest {
     isClientError(api.post("/admin/v1/sweeps", OPERATOR, "{\"scope\": \"due' OR '1'='1\"}"), "sql in scope");
     Buffer invalidUtf8 = Buffer.buffer(new byte[] {'{', '"', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
     isClientError(api.send(HttpMethod.POST, "/admin/v1/rechecks", OPERATOR, invalidUtf8), "invalid UTF-8");
-    assertEquals(1, d.count("SELECT count(*) FROM domains"), "nothing reached the database");
+
+    // What a recheck or a sweep would have written: none of it.
+    assertEquals(0, d.count("SELECT count(*) FROM domain_checks"), "no check was made");
+    assertEquals(0, d.count("SELECT count(*) FROM domains WHERE last_checked_at IS NOT NULL"), "no domain was checked");
+    assertEquals(0, d.count("SELECT count(*) FROM email_addresses WHERE NOT verified"), "no address was unverified");
+    assertEquals(0, d.count("SELECT count(*) FROM verification_events"));
+    assertEquals(0, d.count("SELECT count(*) FROM held_changes"));
+    assertEquals(0, d.count("SELECT count(*) FROM sweeps"), "no sweep was started");
+    // Only the audit of each refused attempt: bodies.size() + the sweep + the invalid UTF-8.
+    assertEquals(bodies.size() + 2, d.count("SELECT count(*) FROM admin_actions WHERE status BETWEEN 400 AND 499 AND outcome <> 'ok'"),
+        "every refusal is audited as one");
+    assertEquals(bodies.size() + 2, d.count("SELECT count(*) FROM admin_actions"), "and nothing else is");
+
+    // The same route with a well-formed body does write: the counts above could have failed.
+    assertEquals(200, api.post("/admin/v1/rechecks", OPERATOR, "{\"domain\": \"example.com\"}").statusCode());
+    assertEquals(1, d.count("SELECT count(*) FROM domain_checks"));
+    assertEquals(1, d.count("SELECT count(*) FROM admin_actions WHERE action = 'recheck' AND outcome = 'ok'"));
   }
 
   @Test

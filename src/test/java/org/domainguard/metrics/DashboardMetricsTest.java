@@ -1,6 +1,8 @@
 package org.domainguard.metrics;
 
 import static org.domainguard.testing.Await.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Every metric the Grafana dashboard and the alert rules query is one the daemon exposes. */
+/** Every metric the Grafana dashboard and the alert rules query is one the daemon exposes, under Prometheus naming. */
 @ExtendWith(VertxExtension.class)
 @Timeout(120)
 class DashboardMetricsTest {
@@ -59,6 +61,28 @@ class DashboardMetricsTest {
         }
       }
       assertTrue(missing.isEmpty(), "used by dashboards/ but not in /metrics: " + missing);
+    } finally {
+      d.stop();
+    }
+  }
+
+  @Test
+  void theSweepSizeIsTheGaugeSweepDomainsAndNoGaugeEndsInTotal(Vertx vertx) {
+    TestDaemon d = TestDaemon.start(vertx, TestDatabase.emptySchema(), "", Map.of());
+    try {
+      d.insertVerified("a@example.com", "b@example.org", "c@example.net");
+      d.sweep("all");
+      String exposed = await(d.http.get(d.daemon.httpPort(), "127.0.0.1", "/metrics").send()).bodyAsString();
+
+      assertTrue(exposed.contains("# TYPE domainguard_sweep_domains gauge\n"), exposed);
+      assertTrue(Pattern.compile("(?m)^domainguard_sweep_domains 3\\.0$").matcher(exposed).find(), "the last sweep's three domains: " + exposed);
+      assertFalse(exposed.contains("domainguard_sweep_domains_total"), "no hand-written duplicate under a counter's suffix");
+      Set<String> totalGauges = new TreeSet<>();
+      Matcher gauge = Pattern.compile("(?m)^# TYPE (\\S+_total) gauge$").matcher(exposed);
+      while (gauge.find()) {
+        totalGauges.add(gauge.group(1));
+      }
+      assertEquals(Set.of(), totalGauges, "_total is for counters");
     } finally {
       d.stop();
     }

@@ -58,6 +58,16 @@ public final class TestDaemon {
    * pass the registry of a Vert.x built by {@link VertxRuntime#create} to see its own metrics there.
    */
   public static TestDaemon start(Vertx vertx, PrometheusMeterRegistry registry, DbTarget target, String yaml, Map<String, String> env) {
+    return start(vertx, registry, target, yaml, env, Clock.systemUTC());
+  }
+
+  /** Like {@link #start(Vertx, DbTarget, String, Map)}, on {@code clock} (a {@link MovableClock} to drive schedules). */
+  public static TestDaemon start(Vertx vertx, DbTarget target, String yaml, Map<String, String> env, Clock clock) {
+    return start(vertx, VertxRuntime.newRegistry(), target, yaml, env, clock);
+  }
+
+  private static TestDaemon start(Vertx vertx, PrometheusMeterRegistry registry, DbTarget target, String yaml, Map<String, String> env,
+      Clock clock) {
     try {
       Path file = Files.createTempFile("domain-guard-test", ".yaml");
       Files.writeString(file, """
@@ -85,7 +95,7 @@ public final class TestDaemon {
       all.putAll(env);
       AppConfig config = await(ConfigLoader.load(vertx, file, true, simulatorOnTestSchema(), all));
       Files.delete(file);
-      DaemonVerticle daemon = new DaemonVerticle(config, registry, Clock.systemUTC());
+      DaemonVerticle daemon = new DaemonVerticle(config, registry, clock);
       return new TestDaemon(vertx, target, daemon, await(vertx.deployVerticle(daemon)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

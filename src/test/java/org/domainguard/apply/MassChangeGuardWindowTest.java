@@ -1,0 +1,78 @@
+package org.domainguard.apply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.domainguard.check.CheckResult;
+import org.domainguard.check.Phase;
+import org.domainguard.check.ProviderAnswer;
+import org.domainguard.config.AppConfig;
+import org.domainguard.testing.MovableClock;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The guard's windows against a clock the test moves: scheduled checking shares one window per
+ * clock hour; an operator's sweep has its own for as long as it runs.
+ */
+class MassChangeGuardWindowTest {
+  private static final Instant TEN_PAST_NOON = Instant.parse("2026-11-22T12:10:00Z");
+
+  private final MovableClock clock = new MovableClock(TEN_PAST_NOON);
+  /** At most 4 addresses per window; the ratio never binds (1.0 of the domains checked). */
+  private final MassChangeGuard guard = new MassChangeGuard(new AppConfig.Guard(4, 1.0), clock);
+
+  /** {@code count} released domains of two addresses each, from sweep {@code sweepId} (null: a recheck or scheduled sweep). */
+  private List<MassChangeGuard.Candidate> released(int count, Long sweepId) {
+    return IntStream.range(0, count).mapToObj(i -> {
+      Instant at = clock.instant();
+      DomainState state = new DomainState(i, "d" + i + ".com", Phase.ACTIVE, null, null, 0);
+      CheckResult result = new CheckResult(state.name(), "simulator", at, at, ProviderAnswer.Statuses.parse("undelegated inactive"), 1);
+      Decision decision = new Decision(Phase.RELEASED, Phase.RELEASED, at, 0, at.plus(Duration.ofDays(1)), "domain_released", at);
+      return new MassChangeGuard.Candidate(CheckRecord.of(state, result, decision, sweepId), 2);
+    }).toList();
+  }
+
+  private MassChangeGuard.Split split(List<MassChangeGuard.Candidate> candidates) {
+    return guard.split(candidates.stream().map(MassChangeGuard.Candidate::record).toList(), candidates);
+  }
+
+  @Test
+  void theHourlyWindowHoldsPastTheLimitUntilTheClockHourTurns() {
+    MassChangeGuard.Split first = split(released(3, null));
+    assertEquals(2, first.apply().size(), "two domains of two addresses reach guard.max-changes 4");
+    assertEquals(1, first.hold().size());
+    assertTrue(first.startedHolding());
+
+    clock.advance(Duration.ofMinutes(49)); // 12:59:00, the same hour
+    MassChangeGuard.Split sameHour = split(released(1, null));
+    assertEquals(0, sameHour.apply().size());
+    assertEquals(1, sameHour.hold().size(), "still held within the hour");
+    assertFalse(sameHour.startedHolding(), "the window was already holding: no second warning");
+
+    clock.advance(Duration.ofMinutes(1)); // 13:00:00, the next hour
+    MassChangeGuard.Split nextHour = split(released(3, null));
+    assertEquals(2, nextHour.apply().size(), "changes go through again in the next hour");
+    assertEquals(1, nextHour.hold().size(), "up to the limit again");
+    assertTrue(nextHour.startedHolding(), "a new window warns anew");
+  }
+
+  @Test
+  void anOperatorsSweepKeepsItsOwnWindowAcrossTheHour() {
+    guard.sweepStarted(7, 10);
+    assertEquals(2, split(released(3, 7L)).apply().size());
+
+    clock.advance(Duration.ofHours(1));
+    MassChangeGuard.Split later = split(released(1, 7L));
+    assertEquals(0, later.apply().size(), "the sweep's window does not reset with the hour");
+    assertEquals(1, later.hold().size());
+    assertEquals(2, split(released(3, null)).apply().size(), "scheduled checking has its own hourly window meanwhile");
+
+    guard.sweepEnded(7);
+    assertEquals(0, split(released(1, 7L)).apply().size(), "after the sweep, its late records fall into the hourly window, which is full");
+  }
+}
