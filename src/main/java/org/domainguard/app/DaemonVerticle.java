@@ -31,7 +31,6 @@ import org.domainguard.http.MetricsRoute;
 import org.domainguard.metrics.AddressGauges;
 import org.domainguard.metrics.Metrics;
 import org.domainguard.metrics.PhaseGauges;
-import org.domainguard.sim.Simulator;
 import org.domainguard.sweep.DueSource;
 import org.domainguard.sweep.SweepService;
 import org.domainguard.sweep.SweepStore;
@@ -39,30 +38,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the daemon on one event loop: database, the in-process simulator when it is the provider,
- * discovery, sweeps, metrics and the HTTP API. Everything it starts is part of the returned Future,
- * so any failure (a port in use, an unreachable database) fails start-up.
+ * Wires the daemon on one event loop: database, provider, discovery, sweeps, metrics and the HTTP
+ * API. Everything it starts is part of the returned Future, so any failure (a port in use, an
+ * unreachable database) fails start-up.
  */
 public final class DaemonVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DaemonVerticle.class);
-  private static final int DISCOVERY_CHUNK = 2_000;
+  /** Addresses per discovery transaction. */
+  public static final int DISCOVERY_CHUNK = 2_000;
   /** How long a shutdown waits for in-flight checks to finish and be written. */
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
 
   private final AppConfig config;
   private final PrometheusMeterRegistry registry;
   private final Clock clock;
+  private final String providerUrl;
   private Database database;
-  private Simulator simulator;
   private SweepService sweeps;
   private SuffixListSource suffixSource;
   private SuffixListUpdater suffixes;
   private HttpServer server;
 
+  /** A daemon whose provider answers where the configuration says. */
   public DaemonVerticle(AppConfig config, PrometheusMeterRegistry registry, Clock clock) {
+    this(config, registry, clock, null);
+  }
+
+  /**
+   * A daemon whose provider answers at {@code providerUrl} when the configuration names no address
+   * for it: provider {@code simulator}, whose base URL is known only once the caller has started
+   * it (see {@link Providers#create}). Null: as configured.
+   */
+  public DaemonVerticle(AppConfig config, PrometheusMeterRegistry registry, Clock clock, String providerUrl) {
     this.config = config;
     this.registry = registry;
     this.clock = clock;
+    this.providerUrl = providerUrl;
   }
 
   @Override
@@ -76,27 +87,14 @@ public final class DaemonVerticle extends VerticleBase {
     return Database.open(vertx, config.db())
         .compose(db -> {
           database = db;
-          return startSimulatorIfProvider()
-              .compose(v -> wire(db))
-              .recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
+          return wire(db).recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
         });
-  }
-
-  private Future<Void> startSimulatorIfProvider() {
-    if (!config.provider().name().equals("simulator")) {
-      return Future.succeededFuture();
-    }
-    return Simulator.start(vertx, config.provider().simulator()).map(sim -> {
-      simulator = sim;
-      log.info("in-process simulator started baseUrl={}", sim.baseUrl());
-      return null;
-    });
   }
 
   private Future<?> wire(Database db) {
     AppConfig.Provider p = config.provider();
     Metrics metrics = new Metrics(registry);
-    StatusProvider provider = Providers.create(Providers.webClient(vertx, p), p, simulator == null ? null : simulator.baseUrl());
+    StatusProvider provider = Providers.create(Providers.webClient(vertx, p), p, providerUrl);
     DomainChecker checker = DomainChecker.forProvider(vertx, provider, config, metrics, clock);
     DiscoveryService discovery = new DiscoveryService(vertx, db.pool(), DISCOVERY_CHUNK, () -> suffixes.get());
     suffixSource = new SuffixListSource(vertx, config.discovery().publicSuffixList(), clock);
@@ -158,7 +156,11 @@ public final class DaemonVerticle extends VerticleBase {
     return Math.min(1_000, Math.min(forWorkers, withinLease));
   }
 
-  /** Runs {@code action} on the daemon's event loop, where its services live (for callers on other threads). */
+  /**
+   * Runs {@code action} on the daemon's event loop, where its services live: for tests that drive
+   * {@link #sweeps()} or {@link #suffixes()} from another thread. Everything else reaches the
+   * daemon through its HTTP API.
+   */
   public <T> Future<T> call(Supplier<Future<T>> action) {
     Promise<T> result = Promise.promise();
     context.runOnContext(v -> action.get().onComplete(result));
@@ -169,16 +171,8 @@ public final class DaemonVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  public Database database() {
-    return database;
-  }
-
   public SweepService sweeps() {
     return sweeps;
-  }
-
-  public Simulator simulator() {
-    return simulator;
   }
 
   public SuffixListUpdater suffixes() {
@@ -197,7 +191,6 @@ public final class DaemonVerticle extends VerticleBase {
           }
           return Future.succeededFuture();
         })
-        .eventually(() -> simulator == null ? Future.succeededFuture() : simulator.close())
         .eventually(() -> database == null ? Future.succeededFuture() : database.close());
   }
 }
