@@ -31,7 +31,6 @@ import org.domainguard.http.MetricsRoute;
 import org.domainguard.metrics.AddressGauges;
 import org.domainguard.metrics.Metrics;
 import org.domainguard.metrics.PhaseGauges;
-import org.domainguard.sim.Simulator;
 import org.domainguard.sweep.DueSource;
 import org.domainguard.sweep.Rechecks;
 import org.domainguard.sweep.ResultWriter;
@@ -43,21 +42,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the daemon on one event loop: database, the in-process simulator when it is the provider,
- * discovery, sweeps, metrics and the HTTP API. Everything it starts is part of the returned Future,
- * so any failure (a port in use, an unreachable database) fails start-up.
+ * Wires the daemon on one event loop: database, provider, discovery, sweeps, metrics and the HTTP
+ * API. Everything it starts is part of the returned Future, so any failure (a port in use, an
+ * unreachable database) fails start-up.
  */
 public final class DaemonVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DaemonVerticle.class);
-  private static final int DISCOVERY_CHUNK = 2_000;
+  /** Addresses per discovery transaction. */
+  public static final int DISCOVERY_CHUNK = 2_000;
   /** How long a shutdown waits for in-flight checks to finish and be written. */
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
 
   private final AppConfig config;
   private final PrometheusMeterRegistry registry;
   private final Clock clock;
+  private final String providerUrl;
   private Database database;
-  private Simulator simulator;
   private SweepService sweeps;
   private Rechecks rechecks;
   private SuffixListSource suffixSource;
@@ -65,10 +65,21 @@ public final class DaemonVerticle extends VerticleBase {
   private HttpServer server;
   private Router router;
 
+  /** A daemon whose provider answers where the configuration says. */
   public DaemonVerticle(AppConfig config, PrometheusMeterRegistry registry, Clock clock) {
+    this(config, registry, clock, null);
+  }
+
+  /**
+   * A daemon whose provider answers at {@code providerUrl} when the configuration names no address
+   * for it: provider {@code simulator}, whose base URL is known only once the caller has started
+   * it (see {@link Providers#create}). Null: as configured.
+   */
+  public DaemonVerticle(AppConfig config, PrometheusMeterRegistry registry, Clock clock, String providerUrl) {
     this.config = config;
     this.registry = registry;
     this.clock = clock;
+    this.providerUrl = providerUrl;
   }
 
   @Override
@@ -82,27 +93,14 @@ public final class DaemonVerticle extends VerticleBase {
     return Database.open(vertx, config.db())
         .compose(db -> {
           database = db;
-          return startSimulatorIfProvider()
-              .compose(v -> wire(db))
-              .recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
+          return wire(db).recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
         });
-  }
-
-  private Future<Void> startSimulatorIfProvider() {
-    if (!config.provider().name().equals("simulator")) {
-      return Future.succeededFuture();
-    }
-    return Simulator.start(vertx, config.provider().simulator()).map(sim -> {
-      simulator = sim;
-      log.info("in-process simulator started baseUrl={}", sim.baseUrl());
-      return null;
-    });
   }
 
   private Future<?> wire(Database db) {
     AppConfig.Provider p = config.provider();
     Metrics metrics = new Metrics(registry);
-    StatusProvider provider = Providers.create(Providers.webClient(vertx, p), p, simulator == null ? null : simulator.baseUrl(), clock);
+    StatusProvider provider = Providers.create(Providers.webClient(vertx, p), p, providerUrl, clock);
     DomainChecker checker = DomainChecker.forProvider(vertx, provider, config, metrics, clock);
     DiscoveryService discovery = new DiscoveryService(vertx, db.pool(), DISCOVERY_CHUNK, () -> suffixes.get());
     suffixSource = new SuffixListSource(vertx, config.discovery().publicSuffixList(), clock);
@@ -167,7 +165,11 @@ public final class DaemonVerticle extends VerticleBase {
     return Math.min(1_000, Math.min(forWorkers, withinLease));
   }
 
-  /** Runs {@code action} on the daemon's event loop, where its services live (for callers on other threads). */
+  /**
+   * Runs {@code action} on the daemon's event loop, where its services live: for tests that drive
+   * {@link #sweeps()} or {@link #suffixes()} from another thread. Everything else reaches the
+   * daemon through its HTTP API.
+   */
   public <T> Future<T> call(Supplier<Future<T>> action) {
     Promise<T> result = Promise.promise();
     context.runOnContext(v -> action.get().onComplete(result));
@@ -183,20 +185,12 @@ public final class DaemonVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  public Database database() {
-    return database;
-  }
-
   public SweepService sweeps() {
     return sweeps;
   }
 
   public Rechecks rechecks() {
     return rechecks;
-  }
-
-  public Simulator simulator() {
-    return simulator;
   }
 
   public SuffixListUpdater suffixes() {
@@ -215,7 +209,6 @@ public final class DaemonVerticle extends VerticleBase {
           }
           return Future.succeededFuture();
         })
-        .eventually(() -> simulator == null ? Future.succeededFuture() : simulator.close())
         .eventually(() -> database == null ? Future.succeededFuture() : database.close());
   }
 }

@@ -6,7 +6,6 @@ import io.vertx.sqlclient.Tuple;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.function.LongConsumer;
-import org.domainguard.db.BenchSql;
 
 /**
  * The generated population (see {@link BenchSql#SEED}): {@code addresses} over exactly

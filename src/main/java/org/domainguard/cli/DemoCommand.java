@@ -4,32 +4,29 @@ import static org.domainguard.app.Blocking.await;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import org.domainguard.app.DaemonVerticle;
 import org.domainguard.app.VertxRuntime;
+import org.domainguard.bench.AdminClient;
 import org.domainguard.config.AppConfig;
 import org.domainguard.config.ConfigLoader;
-import org.domainguard.db.DemoSql;
+import org.domainguard.db.Database;
+import org.domainguard.db.DbTarget;
 import org.domainguard.db.EmbeddedDatabase;
-import org.domainguard.sweep.Scope;
-import org.domainguard.sweep.SweepService;
-import org.domainguard.sweep.Trigger;
 
 /**
- * {@code demo}: no set-up needed. A fresh embedded PostgreSQL, the in-process simulator and a
- * generated population; one sweep of everything with a progress line, a summary, then the daemon
- * keeps serving its API and metrics (or exits with {@code --once}).
+ * {@code demo}: no set-up needed. A fresh embedded PostgreSQL of its own, the daemon with the
+ * in-process simulator as its provider, and a generated population seeded as a host application
+ * would; one sweep of everything started and followed through the admin API, a summary, then the
+ * daemon keeps serving its API and metrics (or exits with {@code --once}).
  */
 final class DemoCommand {
   static final Path DATA_DIR = Path.of("data/demo-pg");
@@ -48,45 +45,86 @@ final class DemoCommand {
     cmd.allow(Set.of("--config", "--once"), 0, 0);
     PrometheusMeterRegistry registry = VertxRuntime.newRegistry();
     Vertx vertx = VertxRuntime.create(registry);
-    DaemonVerticle daemon;
+    Running demo = null;
     try {
-      AppConfig config = await(config(vertx, env));
       out.println("domain-guard demo: starting embedded PostgreSQL (" + DATA_DIR + ") and the simulator...");
-      await(vertx.executeBlocking(() -> {
-        EmbeddedDatabase.wipe(DATA_DIR);
-        return null;
-      }, false));
-      daemon = new DaemonVerticle(config, registry, Clock.systemUTC());
-      await(vertx.deployVerticle(daemon));
-      Pool pool = daemon.database().pool();
+      demo = start(vertx, registry);
+      Pool pool = demo.db().pool();
       out.printf("seeding %,d addresses over ~%,d domains...%n", ADDRESSES, TAIL_DOMAINS + 8);
       await(pool.preparedQuery(DemoSql.SEED).execute(Tuple.of(ADDRESSES, TAIL_DOMAINS)));
       out.println("discovering registrable domains, then sweeping every domain:");
-      long sweepId = await(daemon.call(() -> sweepAll(vertx, daemon.sweeps())));
-      printSummary(pool, sweepId);
-      out.printf("HTTP API and metrics: http://127.0.0.1:%d/metrics  (admin API under /admin/v1)%n", daemon.httpPort());
+      JsonObject sweep = sweepAll(vertx, demo.daemon().httpPort());
+      printSummary(pool, sweep);
+      out.printf("HTTP API and metrics: http://127.0.0.1:%d/metrics  (admin API under /admin/v1)%n", demo.daemon().httpPort());
     } catch (RuntimeException e) {
-      await(vertx.close());
+      try {
+        if (demo != null) {
+          await(demo.stop(vertx));
+        }
+      } finally {
+        await(vertx.close());
+      }
       throw e;
     }
+    Running started = demo;
     if (cmd.flag("--once")) {
-      await(vertx.close());
+      try {
+        await(started.stop(vertx));
+      } finally {
+        await(vertx.close());
+      }
       return Main.OK;
     }
     out.println("serving; Ctrl-C (SIGINT) or SIGTERM stops the demo");
-    return Main.serveUntilTerminated(vertx);
+    return Main.serveUntilTerminated(vertx, () -> started.stop(vertx));
   }
 
-  /** The demo's configuration: its own defaults over {@code conf/config.yaml} (if any), under the environment it honours. */
-  static Future<AppConfig> config(Vertx vertx, Map<String, String> env) {
-    return ConfigLoader.load(vertx, Main.DEFAULT_CONFIG, false, demoDefaults(), demoEnvironment(env));
+  /** What the demo runs: its database (and a pool on it, as the host application's), and the daemon. */
+  private record Running(EmbeddedDatabase embedded, Database db, RunningDaemon daemon) {
+    /** The daemon first (it finishes its in-flight checks), then the pool, then PostgreSQL. */
+    Future<Void> stop(Vertx vertx) {
+      return (daemon == null ? Future.<Void>succeededFuture() : daemon.stop())
+          .eventually(() -> db == null ? Future.succeededFuture() : db.close())
+          .eventually(() -> vertx.executeBlocking(() -> {
+            embedded.close();
+            return null;
+          }, false));
+    }
+  }
+
+  private Running start(Vertx vertx, PrometheusMeterRegistry registry) {
+    EmbeddedDatabase embedded = await(vertx.executeBlocking(() -> {
+      EmbeddedDatabase.wipe(DATA_DIR);
+      return EmbeddedDatabase.start(DATA_DIR);
+    }, false));
+    DbTarget target = embedded.target("public");
+    Running partial = new Running(embedded, null, null);
+    try {
+      AppConfig config = await(config(vertx, env, target));
+      RunningDaemon daemon = RunningDaemon.start(vertx, config, registry);
+      return new Running(embedded, Database.attach(vertx, target, 2), daemon);
+    } catch (RuntimeException e) {
+      await(partial.stop(vertx));
+      throw e;
+    }
+  }
+
+  /**
+   * The demo's configuration for its database {@code target}: its own defaults over
+   * {@code conf/config.yaml} (if any), under the environment it honours.
+   */
+  static Future<AppConfig> config(Vertx vertx, Map<String, String> env, DbTarget target) {
+    return ConfigLoader.load(vertx, Main.DEFAULT_CONFIG, false, demoDefaults(target), demoEnvironment(env));
   }
 
   /** The demo's own defaults: fast enough to sweep ~20k domains in seconds, still under the limiter. */
-  private static JsonObject demoDefaults() {
+  private static JsonObject demoDefaults(DbTarget target) {
+    String url = "postgresql://" + target.user() + ":" + target.password() + "@" + target.host() + ":" + target.port() + "/" + target.database();
     return new JsonObject()
-        .put("db", new JsonObject().put("url", "").put("schema", "public").put("embedded-data-dir", DATA_DIR.toString()))
-        .put("provider", new JsonObject().put("name", "simulator").put("rate-per-second", 5000).put("burst", 500).put("max-in-flight", 64))
+        .put("db", new JsonObject().put("url", url).put("schema", target.schema()))
+        // The database is the demo's own, wiped at every start: the simulator's made-up answers may change it.
+        .put("provider", new JsonObject().put("name", "simulator").put("rate-per-second", 5000).put("burst", 500).put("max-in-flight", 64)
+            .put("simulator", new JsonObject().put("allow-external-db", true)))
         // Its admin API takes no token: serve it on loopback only, whatever the configuration file says.
         .put("http", new JsonObject().put("host", "127.0.0.1").put("admin", new JsonObject().put("insecure", true)))
         // Works offline and the same every time; DOMAINGUARD_PSL_URL still overrides it.
@@ -104,37 +142,27 @@ final class DemoCommand {
     return e;
   }
 
-  /** Starts a sweep of everything and prints progress every second until it ends. */
-  private Future<Long> sweepAll(Vertx vertx, SweepService sweeps) {
-    Promise<Long> finished = Promise.promise();
-    long ticker = vertx.setPeriodic(1000, id -> sweeps.running().ifPresent(r -> {
-      var p = r.progress();
-      out.printf("  sweep %d: %,d/%,d domains  %,.0f/s  failed %d  unverified %d  ETA %ss%n",
-          r.id(), p.done(), p.total(), p.ratePerSecond(), p.failed(), p.changed(), p.etaSeconds() == null ? "?" : p.etaSeconds());
-    }));
-    return sweeps.start(Scope.ALL, Trigger.OPERATOR).compose(id -> {
-      sweeps.onSweepFinished(ended -> {
-        if (ended.equals(id)) {
-          vertx.cancelTimer(ticker);
-          finished.tryComplete(id);
-        }
-      });
-      return finished.future();
-    });
+  /** Starts a sweep of everything through the admin API and prints its progress every second until it ends. */
+  private JsonObject sweepAll(Vertx vertx, int port) {
+    try (AdminClient admin = new AdminClient(vertx, port, null)) {
+      long id = await(admin.startSweep("all"));
+      return admin.awaitEnd(id, Duration.ofSeconds(1), p -> out.printf("  sweep %d: %,d/%,d domains  %,.0f/s  failed %d  unverified %d  ETA %ss%n",
+          id, p.getLong("done"), p.getLong("total"), p.getDouble("ratePerSecond"), p.getLong("failed"), p.getLong("changed"),
+          p.getValue("etaSeconds") == null ? "?" : p.getValue("etaSeconds")));
+    }
   }
 
-  private void printSummary(Pool pool, long sweepId) {
-    Row sweep = await(pool.preparedQuery(DemoSql.SWEEP_SUMMARY)
-        .execute(Tuple.of(sweepId))).iterator().next();
-    double seconds = sweep.getNumeric("seconds").doubleValue();
+  private void printSummary(Pool pool, JsonObject sweep) {
+    double seconds = AdminClient.seconds(sweep);
+    long done = sweep.getLong("done");
     out.printf("%nsweep %d %s: %,d domains in %.1f s (%,.0f domains/s), %d failed checks, %d addresses unverified%n",
-        sweepId, sweep.getString("state"), sweep.getInteger("done"), seconds, sweep.getInteger("done") / Math.max(seconds, 0.001),
-        sweep.getInteger("failed"), sweep.getInteger("changed"));
+        sweep.getLong("id"), sweep.getString("state"), done, seconds, done / Math.max(seconds, 0.001),
+        sweep.getLong("failed"), sweep.getLong("changed"));
     out.printf("skipped addresses (invalid): %d%n%n", await(pool.query(DemoSql.SKIPPED).execute()).iterator().next().getLong(0));
     out.printf("%-16s %10s%n", "phase", "domains");
     await(pool.query(DemoSql.PHASE_SUMMARY).execute()).forEach(r -> out.printf("%-16s %,10d%n", r.getString(0), r.getLong(1)));
     out.printf("%n%-24s %10s%n", "unverified because", "addresses");
-    var changes = await(pool.preparedQuery(DemoSql.CHANGE_SUMMARY).execute(Tuple.of(sweepId)));
+    var changes = await(pool.preparedQuery(DemoSql.CHANGE_SUMMARY).execute(Tuple.of(sweep.getLong("id"))));
     if (changes.size() == 0) {
       out.printf("%-24s %10d%n", "(none)", 0);
     }

@@ -2,18 +2,19 @@ package org.domainguard.cli;
 
 import static org.domainguard.app.Blocking.await;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Clock;
-import org.domainguard.app.DaemonVerticle;
+import java.util.function.Supplier;
 import org.domainguard.app.VertxRuntime;
+import org.domainguard.bench.BenchCommand;
 import org.domainguard.config.AppConfig;
 import org.domainguard.config.ConfigException;
 import org.domainguard.config.ConfigLoader;
@@ -28,6 +29,7 @@ public final class Main {
   static final int BAD_USAGE = 2;
   static final Path DEFAULT_CONFIG = Path.of("conf/config.yaml");
   private static final Logger log = LoggerFactory.getLogger(Main.class);
+  private static final Duration SHUTDOWN_BOUND = Duration.ofSeconds(60);
 
   static final String USAGE = """
       usage: java -jar target/domain-guard.jar COMMAND [options]
@@ -81,7 +83,7 @@ public final class Main {
         case "simulate" -> new SimulateCommand(env, out).run(cmd);
         case "check" -> new CheckCommand(env, out).run(cmd);
         case "explain" -> new ExplainCommand(env, in, out).run(cmd);
-        case "bench" -> new org.domainguard.bench.BenchCommand(env, out).run(cmd.options(), cmd.arguments());
+        case "bench" -> new BenchCommand(env, out).run(cmd.options(), cmd.arguments());
         default -> throw new UsageException("unknown command '" + cmd.command() + "' (see --help)");
       };
     } catch (UsageException | ConfigException e) {
@@ -123,22 +125,24 @@ public final class Main {
     PrometheusMeterRegistry registry = VertxRuntime.newRegistry();
     Vertx vertx = VertxRuntime.create(registry);
     AppConfig config;
+    RunningDaemon daemon;
     try {
       config = loadConfig(vertx, cmd);
-      await(vertx.deployVerticle(new DaemonVerticle(config, registry, Clock.systemUTC())));
+      daemon = RunningDaemon.start(vertx, config, registry);
     } catch (RuntimeException e) {
       await(vertx.close());
       throw e;
     }
-    log.info("domain-guard running provider={} httpPort={}", config.provider().name(), config.http().port());
-    return serveUntilTerminated(vertx);
+    log.info("domain-guard running provider={} httpPort={}", config.provider().name(), daemon.httpPort());
+    return serveUntilTerminated(vertx, daemon::stop);
   }
 
   /**
-   * Blocks until SIGTERM or SIGINT, then closes Vert.x (undeploying everything, stopping embedded
-   * PostgreSQL) within a bound. Handling the signals ourselves lets a clean shutdown exit 0.
+   * Blocks until SIGTERM or SIGINT, then runs {@code shutdown} (stopping the daemon and what the
+   * command started beside it) and closes Vert.x, within a bound. Handling the signals ourselves
+   * lets a clean shutdown exit 0.
    */
-  static int serveUntilTerminated(Vertx vertx) {
+  static int serveUntilTerminated(Vertx vertx, Supplier<Future<?>> shutdown) {
     CountDownLatch signalled = new CountDownLatch(1);
     for (String name : new String[] {"TERM", "INT"}) {
       sun.misc.Signal.handle(new sun.misc.Signal(name), s -> signalled.countDown());
@@ -150,10 +154,16 @@ public final class Main {
     }
     log.info("shutting down");
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + SHUTDOWN_BOUND.toNanos();
+      try {
+        await(shutdown.get(), SHUTDOWN_BOUND);
+      } finally {
+        // Awaited apart: a future chained on this Vert.x could not complete once its event loops are gone.
+        await(vertx.close(), Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      }
       log.info("shutdown complete");
       return OK;
-    } catch (Exception e) {
+    } catch (RuntimeException e) {
       log.error("shutdown did not complete cleanly", e);
       return RUNTIME_FAILURE;
     }

@@ -22,17 +22,18 @@ final class SimulateCommand {
   int run(CommandLine cmd) {
     cmd.allow(Set.of("--config", "--port"), 0, 0);
     Vertx vertx = Vertx.vertx();
+    Simulator sim;
     try {
       AppConfig.Simulator s = Main.loadConfig(vertx, cmd, env).provider().simulator();
       int port = port(cmd.option("--port", String.valueOf(s.port() == 0 ? 8081 : s.port())));
-      Simulator sim = await(Simulator.start(vertx, new AppConfig.Simulator(port, s.latency(), s.errorRate(),
+      sim = await(Simulator.start(vertx, new AppConfig.Simulator(port, s.latency(), s.errorRate(),
           s.rateLimitRate(), s.timeoutRate(), s.malformedRate(), s.retryAfterSeconds(), s.seed())));
       out.println("simulator listening on " + sim.baseUrl() + " (Fastly and Domainr formats; /_sim/stats)");
     } catch (RuntimeException e) {
       await(vertx.close());
       throw e;
     }
-    return Main.serveUntilTerminated(vertx);
+    return Main.serveUntilTerminated(vertx, sim::close);
   }
 
   private static int port(String text) {

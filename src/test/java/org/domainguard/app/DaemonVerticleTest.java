@@ -15,6 +15,7 @@ import java.util.Map;
 import org.domainguard.config.AppConfig;
 import org.domainguard.config.ConfigLoader;
 import org.domainguard.db.DbTarget;
+import org.domainguard.sim.Simulator;
 import org.domainguard.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class DaemonVerticleTest {
   private DbTarget target;
+  private Simulator simulator;
   private DaemonVerticle daemon;
   private String deployment;
   private WebClient client;
@@ -44,7 +46,8 @@ class DaemonVerticleTest {
         "DOMAINGUARD_DB_SCHEMA", target.schema(),
         "DOMAINGUARD_HTTP_PORT", "0",
         "DOMAINGUARD_PSL_URL", "bundled")));
-    daemon = new DaemonVerticle(config, VertxRuntime.newRegistry(), Clock.systemUTC());
+    simulator = await(Simulator.start(vertx, config.provider().simulator()));
+    daemon = new DaemonVerticle(config, VertxRuntime.newRegistry(), Clock.systemUTC(), simulator.baseUrl());
     deployment = await(vertx.deployVerticle(daemon));
     client = WebClient.create(vertx);
     pool = TestDatabase.pool(vertx, target);
@@ -53,6 +56,7 @@ class DaemonVerticleTest {
   @AfterEach
   void stop(Vertx vertx) {
     await(vertx.undeploy(deployment));
+    await(simulator.close());
   }
 
   private int get(String path) {

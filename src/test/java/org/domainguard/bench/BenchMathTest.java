@@ -190,7 +190,7 @@ class BenchMathTest {
 
   @Test
   void sweepTimeTargetScalesWithDomains() {
-    assertEquals(60.0, BenchCommand.scaledSweepLimit(200_000), 1e-9);
-    assertEquals(3.0, BenchCommand.scaledSweepLimit(10_000), 1e-9);
+    assertEquals(60.0, SweepPhase.scaledSweepLimit(200_000), 1e-9);
+    assertEquals(3.0, SweepPhase.scaledSweepLimit(10_000), 1e-9);
   }
 }

@@ -25,11 +25,13 @@ import org.domainguard.app.VertxRuntime;
 import org.domainguard.config.AppConfig;
 import org.domainguard.config.ConfigLoader;
 import org.domainguard.db.DbTarget;
+import org.domainguard.sim.Simulator;
 
 /**
  * A whole daemon deployed against a test schema, configured from YAML as an operator would, with
  * helpers to seed addresses, drive sweeps and read the database. Sweep interval is long by default
- * so tests decide when sweeps run.
+ * so tests decide when sweeps run. With provider {@code simulator} (the default here) it starts the
+ * simulator first and points the daemon at it, as {@code run} does.
  */
 public final class TestDaemon {
   public final Vertx vertx;
@@ -38,12 +40,14 @@ public final class TestDaemon {
   public final Pool pool;
   public final WebClient http;
   private final String deployment;
+  private final Simulator simulator;
 
-  private TestDaemon(Vertx vertx, DbTarget target, DaemonVerticle daemon, String deployment) {
+  private TestDaemon(Vertx vertx, DbTarget target, DaemonVerticle daemon, String deployment, Simulator simulator) {
     this.vertx = vertx;
     this.target = target;
     this.daemon = daemon;
     this.deployment = deployment;
+    this.simulator = simulator;
     this.pool = TestDatabase.pool(vertx, target);
     this.http = WebClient.create(vertx);
   }
@@ -95,8 +99,16 @@ public final class TestDaemon {
       all.putAll(env);
       AppConfig config = await(ConfigLoader.load(vertx, file, true, simulatorOnTestSchema(), all));
       Files.delete(file);
-      DaemonVerticle daemon = new DaemonVerticle(config, registry, clock);
-      return new TestDaemon(vertx, target, daemon, await(vertx.deployVerticle(daemon)));
+      Simulator simulator = config.provider().name().equals("simulator") ? await(Simulator.start(vertx, config.provider().simulator())) : null;
+      DaemonVerticle daemon = new DaemonVerticle(config, registry, clock, simulator == null ? null : simulator.baseUrl());
+      try {
+        return new TestDaemon(vertx, target, daemon, await(vertx.deployVerticle(daemon)), simulator);
+      } catch (RuntimeException e) {
+        if (simulator != null) {
+          await(simulator.close());
+        }
+        throw e;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -122,7 +134,7 @@ public final class TestDaemon {
   }
 
   public void stop() {
-    await(vertx.undeploy(deployment));
+    await(vertx.undeploy(deployment).eventually(() -> simulator == null ? Future.succeededFuture() : simulator.close()));
   }
 
   public <T> T call(Supplier<Future<T>> action) {
@@ -164,13 +176,13 @@ public final class TestDaemon {
 
   /** Sets the simulator's answer for one domain: {"status": ...} and/or {"fail": ..., "times": N}. */
   public void simulate(String domain, JsonObject behaviour) {
-    int code = await(http.put(daemon.simulator().port(), "127.0.0.1", "/_sim/domains/" + domain).sendJsonObject(behaviour)).statusCode();
+    int code = await(http.put(simulator.port(), "127.0.0.1", "/_sim/domains/" + domain).sendJsonObject(behaviour)).statusCode();
     if (code / 100 != 2) {
       throw new AssertionError("simulator refused override: HTTP " + code);
     }
   }
 
   public JsonObject simulatorStats() {
-    return await(http.get(daemon.simulator().port(), "127.0.0.1", "/_sim/stats").send()).bodyAsJsonObject();
+    return await(http.get(simulator.port(), "127.0.0.1", "/_sim/stats").send()).bodyAsJsonObject();
   }
 }

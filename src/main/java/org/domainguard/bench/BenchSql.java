@@ -1,7 +1,7 @@
-package org.domainguard.db;
+package org.domainguard.bench;
 
 /** The {@code bench} command's statements: its generated population and what it reads back. */
-public final class BenchSql {
+final class BenchSql {
   private BenchSql() {}
 
   /**
@@ -20,7 +20,7 @@ public final class BenchSql {
    * subdomain host, which maps to the same registrable domain. So the population has exactly
    * {@code $5 + 10} distinct registrable domains.
    */
-  public static final String SEED = """
+  static final String SEED = """
       INSERT INTO email_addresses (user_id, address, verified, verified_at)
       SELECT 'user' || i,
              'user' || i || '@' || CASE
@@ -38,39 +38,33 @@ public final class BenchSql {
                                 WHEN s < $5::bigint + $6::bigint THEN -1
                                 ELSE floor($5::bigint * r * r)::bigint END AS k) AS t""";
 
-  public static final String COUNT_ADDRESSES = "SELECT count(*) FROM email_addresses";
+  static final String COUNT_ADDRESSES = "SELECT count(*) FROM email_addresses";
 
-  public static final String COUNT_DOMAINS = "SELECT count(*) FROM domains";
+  static final String COUNT_DOMAINS = "SELECT count(*) FROM domains";
 
   /** Addresses under watch, on a subdomain host, and skipped as invalid. */
-  public static final String WATCHED_SUMMARY = """
+  static final String WATCHED_SUMMARY = """
       SELECT count(*) FILTER (WHERE domain_id IS NOT NULL) AS watched,
              count(*) FILTER (WHERE skip_reason IS NOT NULL) AS skipped
       FROM watched_addresses""";
 
   /** How skewed the population is: addresses on the largest domain, the top 10, and domains with one address. */
-  public static final String SKEW = """
+  static final String SKEW = """
       WITH per AS (SELECT domain_id, count(*) AS n FROM watched_addresses WHERE domain_id IS NOT NULL GROUP BY domain_id)
       SELECT (SELECT max(n) FROM per) AS largest,
              (SELECT COALESCE(sum(n), 0) FROM (SELECT n FROM per ORDER BY n DESC LIMIT 10) top) AS top10,
              (SELECT count(*) FROM per WHERE n = 1) AS singletons""";
 
-  public static final String QUEUED_CHANGES = "SELECT count(*) FROM address_changes";
-
-  public static final String SWEEP = """
-      SELECT state, total, done, failed, changed, EXTRACT(EPOCH FROM finished_at - started_at) AS seconds
-      FROM sweeps WHERE id = $1""";
-
   /** Checks written during the sweep: one per domain when nothing failed. */
-  public static final String CHECKS_OF_SWEEP = "SELECT count(*) FROM domain_checks WHERE sweep_id = $1";
+  static final String CHECKS_OF_SWEEP = "SELECT count(*) FROM domain_checks WHERE sweep_id = $1";
 
   /**
    * After the bulk load and discovery: reclaim the drained queue and give the planner statistics
    * now, rather than have autovacuum do it in the middle of a measurement.
    */
-  public static final String SETTLE = "VACUUM (ANALYZE) email_addresses, address_changes, watched_addresses, domains";
+  static final String SETTLE = "VACUUM (ANALYZE) email_addresses, address_changes, watched_addresses, domains";
 
-  public static final String CHECKPOINT = "CHECKPOINT";
+  static final String CHECKPOINT = "CHECKPOINT";
 
-  public static final String DROP_SCHEMA = "DROP SCHEMA IF EXISTS domainguard_bench CASCADE";
+  static final String DROP_SCHEMA = "DROP SCHEMA IF EXISTS domainguard_bench CASCADE";
 }

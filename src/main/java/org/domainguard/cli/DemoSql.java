@@ -1,7 +1,7 @@
-package org.domainguard.db;
+package org.domainguard.cli;
 
 /** The demo's generated population, built inside PostgreSQL so seeding 100k addresses takes a moment. */
-public final class DemoSql {
+final class DemoSql {
   private DemoSql() {}
 
   /**
@@ -9,7 +9,7 @@ public final class DemoSql {
    * tail of small registrable domains across common TLDs, 5% of those on a mail subdomain.
    * Verification times are spread over the past six weeks.
    */
-  public static final String SEED = """
+  static final String SEED = """
       INSERT INTO email_addresses (user_id, address, verified, verified_at)
       SELECT 'user' || i,
              'user' || i || '@' || CASE
@@ -23,17 +23,11 @@ public final class DemoSql {
       FROM generate_series(1, $1::int) AS i,
            LATERAL (SELECT (i::bigint * 7919 % 1000003) % $2::int AS k) AS tail""";
 
-  public static final String DROP_SCHEMA = "DROP SCHEMA IF EXISTS demo CASCADE";
-
-  public static final String SWEEP_SUMMARY = """
-      SELECT state, total, done, failed, changed, EXTRACT(EPOCH FROM finished_at - started_at) AS seconds
-      FROM sweeps WHERE id = $1""";
-
-  public static final String PHASE_SUMMARY = """
+  static final String PHASE_SUMMARY = """
       SELECT COALESCE(phase, 'UNCHECKED') AS phase, count(*) AS domains FROM domains GROUP BY 1 ORDER BY 2 DESC""";
 
-  public static final String CHANGE_SUMMARY = """
+  static final String CHANGE_SUMMARY = """
       SELECT reason, count(*) AS addresses FROM verification_events WHERE sweep_id = $1 GROUP BY 1 ORDER BY 2 DESC""";
 
-  public static final String SKIPPED = "SELECT count(*) FROM watched_addresses WHERE skip_reason IS NOT NULL";
+  static final String SKIPPED = "SELECT count(*) FROM watched_addresses WHERE skip_reason IS NOT NULL";
 }
