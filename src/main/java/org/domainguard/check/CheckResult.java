@@ -13,8 +13,16 @@ public record CheckResult(String domain, String provider, Instant startedAt, Ins
     return answer instanceof ProviderAnswer.Failure f ? f.outcome() : Outcome.OK;
   }
 
-  /** The phase the tokens say, or null for a failed check (which is not a phase). */
+  /** The phase the answer says (the registry's record, or the tokens), or null for a failed check (which is not a phase). */
   public Phase classified() {
-    return answer instanceof ProviderAnswer.Statuses s ? PhaseClassifier.classify(s.tokens()) : null;
+    if (!(answer instanceof ProviderAnswer.Statuses s)) {
+      return null;
+    }
+    return s.registry() != null ? s.registry().phase() : PhaseClassifier.classify(s.tokens());
+  }
+
+  /** When the registry says the name was (re)registered, if it says: a newer date than an address's verification means a new owner may hold it. */
+  public Instant registeredAt() {
+    return answer instanceof ProviderAnswer.Statuses s && s.registry() != null ? s.registry().registeredAt() : null;
   }
 }

@@ -6,19 +6,28 @@ import java.util.List;
 /** What a provider said about one domain: its status tokens, or a typed failure. */
 public sealed interface ProviderAnswer {
 
-  /** A successful lookup: the space-separated status tokens in the provider's order (right-most most important). */
-  record Statuses(List<String> tokens, String raw) implements ProviderAnswer {
+  /**
+   * A successful lookup: the status tokens in the provider's order (right-most most important for
+   * Fastly/Domainr). {@code registry} is the registry's own record when the provider is the registry
+   * (RDAP): its phase and dates then decide; null for Fastly and Domainr, whose tokens are classified.
+   */
+  record Statuses(List<String> tokens, String raw, RegistryRecord registry) implements ProviderAnswer {
     public Statuses {
       tokens = List.copyOf(tokens);
     }
 
     /** The raw string is kept as tokens joined by one space: it is stored with every check. */
     public Statuses(List<String> tokens) {
-      this(tokens, String.join(" ", tokens));
+      this(tokens, String.join(" ", tokens), null);
     }
 
     public static Statuses parse(String raw) {
       return new Statuses(raw == null || raw.isBlank() ? List.of() : List.of(raw.trim().split("\\s+")));
+    }
+
+    /** A registry's record: its statuses (already normalised) and the phase and dates it maps to. */
+    public static Statuses of(List<String> statuses, RegistryRecord registry) {
+      return new Statuses(statuses, String.join(", ", statuses), registry);
     }
   }
 
