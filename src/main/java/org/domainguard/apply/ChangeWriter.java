@@ -3,20 +3,25 @@ package org.domainguard.apply;
 import static org.domainguard.db.Unnest.Type.BIGINT;
 import static org.domainguard.db.Unnest.Type.BOOL;
 import static org.domainguard.db.Unnest.Type.INT;
+import static org.domainguard.db.Unnest.Type.JSONB;
 import static org.domainguard.db.Unnest.Type.TEXT;
 import static org.domainguard.db.Unnest.Type.UUID;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.domainguard.check.CheckResult;
 import org.domainguard.check.Phase;
 import org.domainguard.check.ProviderAnswer;
+import org.domainguard.check.RegistryRecord;
 import org.domainguard.db.Unnest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,10 +45,17 @@ public final class ChangeWriter {
       .column("error", TEXT, r -> error(r.result()))
       .time("started_at", r -> r.result().startedAt())
       .time("finished_at", r -> r.result().finishedAt())
-      .column("attempts", INT, r -> r.result().attempts());
+      .column("attempts", INT, r -> r.result().attempts())
+      .column("server", TEXT, r -> evidence(r, RegistryRecord::server))
+      .column("http_status", INT, r -> evidence(r, RegistryRecord::httpStatus))
+      .time("registered_at", r -> storable(evidence(r, RegistryRecord::registeredAt)))
+      .time("expires_at", r -> storable(evidence(r, RegistryRecord::expiresAt)))
+      .time("transferred_at", r -> storable(evidence(r, RegistryRecord::transferredAt)))
+      .time("last_changed_at", r -> storable(evidence(r, RegistryRecord::lastChangedAt)))
+      .column("notices", JSONB, r -> evidence(r, rec -> new JsonArray(new ArrayList<Object>(rec.notices())).encode()));
 
   static final String INSERT_CHECKS = "INSERT INTO domain_checks (" + CHECKS.names() + ")\n"
-      + "SELECT * FROM " + CHECKS.from("t") + "\nON CONFLICT (check_key) DO NOTHING";
+      + "SELECT " + CHECKS.select("t") + " FROM " + CHECKS.from("t") + "\nON CONFLICT (check_key) DO NOTHING";
 
   private static final Unnest<CheckRecord> DOMAINS = Unnest.<CheckRecord>of()
       .column("id", BIGINT, r -> r.state().id())
@@ -156,6 +168,9 @@ public final class ChangeWriter {
     }
   }
 
+  private static final Instant OLDEST_STORABLE = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant NEWEST_STORABLE = Instant.parse("+99999-12-31T23:59:59Z");
+
   private final MassChangeGuard guard;
 
   public ChangeWriter(MassChangeGuard guard) {
@@ -213,6 +228,16 @@ public final class ChangeWriter {
         .filter(r -> byDomain.containsKey(r.state().id()))
         .map(r -> new MassChangeGuard.Candidate(r, byDomain.get(r.state().id())))
         .toList();
+  }
+
+  /** A part of the registry's record kept as the check's evidence (SPEC §8); null when the provider gave no record. */
+  private static <T> T evidence(CheckRecord r, Function<RegistryRecord, T> part) {
+    return r.result().answer() instanceof ProviderAnswer.Statuses s && s.registry() != null ? part.apply(s.registry()) : null;
+  }
+
+  /** A registry's date as PostgreSQL can keep it: one past its range (a lenient parse of nonsense) is not kept. */
+  private static Instant storable(Instant t) {
+    return t == null || t.isBefore(OLDEST_STORABLE) || t.isAfter(NEWEST_STORABLE) ? null : t;
   }
 
   private static String statuses(CheckResult r) {

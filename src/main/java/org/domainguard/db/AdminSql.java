@@ -4,20 +4,31 @@ package org.domainguard.db;
 public final class AdminSql {
   private AdminSql() {}
 
-  /** One watched domain with its check times and how many of its addresses are (still) verified. */
+  /**
+   * One watched domain with its check times, how many of its addresses are (still) verified, and
+   * the evidence of its latest successful check (all null when that provider keeps none).
+   */
   public static final String DOMAIN_DETAIL = """
       SELECT d.name, d.phase, d.statuses, d.last_checked_at, d.last_success_at, d.next_check_at,
-             d.failure_count, d.last_error, a.total, a.verified
+             d.failure_count, d.last_error, a.total, a.verified,
+             ev.server, ev.http_status, ev.registered_at, ev.expires_at, ev.transferred_at, ev.last_changed_at, ev.notices
       FROM domains d
       CROSS JOIN LATERAL (
           SELECT count(*) AS total, count(*) FILTER (WHERE e.verified) AS verified
           FROM watched_addresses w JOIN email_addresses e ON e.id = w.email_id
           WHERE w.domain_id = d.id) a
+      LEFT JOIN LATERAL (
+          SELECT c.server, c.http_status, c.registered_at, c.expires_at, c.transferred_at, c.last_changed_at, c.notices
+          FROM domain_checks c
+          WHERE c.domain_id = d.id AND c.outcome = 'ok'
+          ORDER BY c.id DESC
+          LIMIT 1) ev ON true
       WHERE d.name = $1""";
 
-  /** The latest checks of one domain, newest first. */
+  /** The latest checks of one domain, newest first, each with its own evidence. */
   public static final String DOMAIN_HISTORY = """
-      SELECT c.outcome, c.statuses, c.phase, c.error, c.started_at, c.finished_at, c.sweep_id
+      SELECT c.outcome, c.statuses, c.phase, c.error, c.started_at, c.finished_at, c.sweep_id,
+             c.server, c.http_status, c.registered_at, c.expires_at, c.transferred_at, c.last_changed_at, c.notices
       FROM domain_checks c JOIN domains d ON d.id = c.domain_id
       WHERE d.name = $1
       ORDER BY c.id DESC

@@ -25,14 +25,25 @@ public final class Unnest<R> {
     TEXT("text", String[]::new),
     BOOL("bool", Boolean[]::new),
     UUID("uuid", java.util.UUID[]::new),
-    TIMESTAMPTZ("timestamptz", OffsetDateTime[]::new);
+    TIMESTAMPTZ("timestamptz", OffsetDateTime[]::new),
+    /**
+     * A JSON document, bound as its text (null for SQL NULL: the client would bind a null JSON
+     * value as the JSON {@code null}) and read as {@code jsonb} through {@link #select}.
+     */
+    JSONB("text", String[]::new, "::jsonb");
 
     private final String sql;
     private final IntFunction<Object[]> arrays;
+    private final String read;
 
     Type(String sql, IntFunction<Object[]> arrays) {
+      this(sql, arrays, "");
+    }
+
+    Type(String sql, IntFunction<Object[]> arrays, String read) {
       this.sql = sql;
       this.arrays = arrays;
+      this.read = read;
     }
   }
 
@@ -63,6 +74,11 @@ public final class Unnest<R> {
       arrays.append(i == 0 ? "" : ", ").append('$').append(i + 1).append("::").append(columns.get(i).type().sql).append("[]");
     }
     return "unnest(" + arrays + ") AS " + alias + "(" + names() + ")";
+  }
+
+  /** The columns read from {@code alias} with their types, comma-separated, in order (for an INSERT's SELECT list). */
+  public String select(String alias) {
+    return columns.stream().map(c -> alias + "." + c.name() + c.type().read).collect(Collectors.joining(", "));
   }
 
   /** The column names, comma-separated, in order (for an INSERT's column list). */

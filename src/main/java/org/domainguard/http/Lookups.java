@@ -40,7 +40,8 @@ final class Lookups {
         .put("error", c.getString("error"))
         .put("startedAt", time(c.getOffsetDateTime("started_at")))
         .put("finishedAt", time(c.getOffsetDateTime("finished_at")))
-        .put("sweepId", c.getLong("sweep_id"))));
+        .put("sweepId", c.getLong("sweep_id"))
+        .put("evidence", evidence(c))));
     return new JsonObject()
         .put("name", d.getString("name"))
         .put("phase", d.getString("phase"))
@@ -51,7 +52,27 @@ final class Lookups {
         .put("failureCount", d.getInteger("failure_count"))
         .put("lastError", d.getString("last_error"))
         .put("addresses", new JsonObject().put("total", d.getLong("total")).put("verified", d.getLong("verified")))
+        .put("evidence", evidence(d))
         .put("history", history);
+  }
+
+  /**
+   * What a registry's record said with a check (SPEC §8): the server, its HTTP status, the dates
+   * and the notices' titles. Null when the check kept none (Fastly, Domainr, a failure).
+   */
+  private static JsonObject evidence(Row c) {
+    if (c.getString("server") == null) {
+      return null;
+    }
+    Object notices = c.getValue("notices");
+    return new JsonObject()
+        .put("server", c.getString("server"))
+        .put("httpStatus", c.getInteger("http_status"))
+        .put("registeredAt", time(c.getOffsetDateTime("registered_at")))
+        .put("expiresAt", time(c.getOffsetDateTime("expires_at")))
+        .put("transferredAt", time(c.getOffsetDateTime("transferred_at")))
+        .put("lastChangedAt", time(c.getOffsetDateTime("last_changed_at")))
+        .put("notices", notices instanceof JsonArray titles ? titles : new JsonArray());
   }
 
   /**

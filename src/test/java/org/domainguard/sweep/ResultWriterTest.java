@@ -67,7 +67,7 @@ class ResultWriterTest {
 
   private CheckRecord redemption(UUID key, Instant startedAt) {
     CheckResult result = new CheckResult("lapsed.com", "simulator", startedAt, startedAt.plusMillis(5), ProviderAnswer.Statuses.parse("active expiring"), 1);
-    Decision decision = new Decision(Phase.REDEMPTION, Phase.REDEMPTION, startedAt, 0, startedAt.plus(Duration.ofDays(1)), "domain_redemption", startedAt);
+    Decision decision = new Decision(Phase.REDEMPTION, Phase.REDEMPTION, startedAt, 0, startedAt.plus(Duration.ofDays(1)), new Decision.Unverify("domain_redemption", startedAt));
     return new CheckRecord(key, state, result, decision, null);
   }
 
