@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.domainguard.check.CheckResult;
 import org.domainguard.check.Outcome;
 import org.domainguard.check.Phase;
 import org.domainguard.check.ProviderAnswer;
+import org.domainguard.check.RegistryRecord;
 import org.domainguard.config.AppConfig;
 import org.junit.jupiter.api.Test;
 
@@ -155,5 +157,61 @@ class PolicyTest {
     assertEquals(Phase.REDEMPTION, d.phase());
     assertEquals(NOW, d.lapseSeenAt());
     assertTrue(d.unverifies());
+  }
+
+  private static CheckResult registry(Phase phase, Instant registeredAt, Instant transferredAt) {
+    RegistryRecord record = new RegistryRecord("rdap.test", 200, phase, registeredAt, null, transferredAt, null, List.of());
+    return new CheckResult("example.com", "rdap", NOW, NOW.plusMillis(20), ProviderAnswer.Statuses.of(List.of("active"), record), 1);
+  }
+
+  @Test
+  void registrationDateUnverifiesOlderAddressesWhileTheDomainStaysActive() {
+    Instant registered = NOW.minus(Duration.ofDays(3));
+    Decision d = standard.decide(state(Phase.ACTIVE, null, null, 0), registry(Phase.ACTIVE, registered, null));
+    assertEquals(Phase.ACTIVE, d.phase());
+    assertEquals(new Decision.Unverify("domain_reregistered", registered), d.unverify());
+    assertNull(d.lapseSeenAt());
+    assertEquals(NOW.plus(Duration.ofDays(30)), d.nextCheckAt());
+  }
+
+  @Test
+  void transferDateIsNeverACutoff() {
+    Decision d = standard.decide(fresh(), registry(Phase.ACTIVE, null, NOW.minus(Duration.ofDays(1))));
+    assertFalse(d.unverifies());
+  }
+
+  @Test
+  void registrationDateAheadOfTheCheckIsClampedAndFarAheadOrAncientIgnored() {
+    assertEquals(NOW, standard.decide(fresh(), registry(Phase.ACTIVE, NOW.plus(Duration.ofHours(5)), null)).cutoff());
+    assertFalse(standard.decide(fresh(), registry(Phase.ACTIVE, NOW.plus(Duration.ofDays(2)), null)).unverifies());
+    assertFalse(standard.decide(fresh(), registry(Phase.ACTIVE, Instant.parse("1970-01-01T00:00:00Z"), null)).unverifies());
+  }
+
+  @Test
+  void lapseAndRegistrationDateTogetherTakeTheLaterCutoff() {
+    Instant lapse = NOW.minus(Duration.ofDays(20));
+    DomainState released = state(Phase.RELEASED, Phase.RELEASED, lapse, 0);
+    Decision newer = standard.decide(released, registry(Phase.ACTIVE, NOW.minus(Duration.ofDays(2)), null));
+    assertEquals(Phase.REREGISTERED, newer.phase());
+    assertEquals(NOW.minus(Duration.ofDays(2)), newer.cutoff());
+    Decision older = standard.decide(released, registry(Phase.ACTIVE, NOW.minus(Duration.ofDays(400)), null));
+    assertEquals(lapse, older.cutoff(), "an older registration date must not spare what the lapse catches");
+    assertEquals("domain_reregistered", older.unverifyReason());
+  }
+
+  @Test
+  void aLapsingAnswerKeepsItsOwnReasonOverAnOlderRegistrationDate() {
+    Decision d = standard.decide(fresh(), registry(Phase.REDEMPTION, NOW.minus(Duration.ofDays(2)), null));
+    assertEquals(new Decision.Unverify("domain_redemption", NOW), d.unverify());
+    Decision grace = standard.decide(fresh(), registry(Phase.GRACE, NOW.minus(Duration.ofDays(2)), null));
+    assertEquals(Phase.GRACE, grace.phase());
+    assertEquals(new Decision.Unverify("domain_reregistered", NOW.minus(Duration.ofDays(2))), grace.unverify(),
+        "grace alone acts on nothing, but the registration date still does");
+    assertEquals(NOW, grace.lapseSeenAt());
+  }
+
+  @Test
+  void unknownAndFailuresIgnoreRegistrationDates() {
+    assertFalse(standard.decide(fresh(), registry(Phase.UNKNOWN, NOW.minus(Duration.ofDays(2)), null)).unverifies());
   }
 }
