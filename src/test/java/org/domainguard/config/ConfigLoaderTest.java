@@ -213,6 +213,6 @@ class ConfigLoaderTest {
     load(vertx, "provider:\n  simulator:\n    allow-external-db: true\n", external).requireStatusSource();
     load(vertx, "", Map.of("DOMAINGUARD_PROVIDER", "simulator")).requireStatusSource();
     ConfigException unchosen = assertThrows(ConfigException.class, () -> load(vertx, "", Map.of()).requireStatusSource());
-    assertEquals("provider.name: choose fastly, domainr or simulator (DOMAINGUARD_PROVIDER)", unchosen.getMessage());
+    assertEquals("provider.name: choose fastly, domainr, rdap or simulator (DOMAINGUARD_PROVIDER)", unchosen.getMessage());
   }
 }
