@@ -100,7 +100,7 @@ public final class DaemonVerticle extends VerticleBase {
   private Future<?> wire(Database db) {
     AppConfig.Provider p = config.provider();
     Metrics metrics = new Metrics(registry);
-    StatusProvider provider = Providers.create(Providers.webClient(vertx, p), p, providerUrl, clock);
+    StatusProvider provider = Providers.create(vertx, config, providerUrl, clock, metrics);
     DomainChecker checker = DomainChecker.forProvider(vertx, provider, config, metrics, clock);
     DiscoveryService discovery = new DiscoveryService(vertx, db.pool(), DISCOVERY_CHUNK, () -> suffixes.get());
     suffixSource = new SuffixListSource(vertx, config.discovery().publicSuffixList(), clock);

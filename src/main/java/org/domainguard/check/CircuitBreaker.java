@@ -52,6 +52,16 @@ public final class CircuitBreaker {
     };
   }
 
+  /** As {@link #waitNanos()} but claims nothing: a half-open breaker's probe stays free for the next caller. */
+  public synchronized long peekNanos() {
+    long now = nanoClock.getAsLong();
+    return switch (state) {
+      case CLOSED -> 0;
+      case OPEN -> Math.max(0, openUntil - now);
+      case HALF_OPEN -> probing ? PROBE_POLL_NANOS : 0;
+    };
+  }
+
   public synchronized void record(Outcome outcome) {
     if (outcome == Outcome.RATE_LIMITED) {
       if (state == State.HALF_OPEN) {

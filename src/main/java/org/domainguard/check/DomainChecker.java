@@ -75,9 +75,25 @@ public final class DomainChecker {
    * the provider is not called and the future fails with {@link CheckAbandonedException}.
    */
   public Future<CheckResult> check(String domain, BooleanSupplier wanted) {
+    return check(domain, wanted, System.nanoTime(), false);
+  }
+
+  /**
+   * As {@link #check(String)}, for a sweep's worker, which must never sit waiting for one server
+   * while names on others are due: when the domain's server (RDAP) cannot take a call yet, fails at
+   * once with a {@link CheckDeferredException} whose {@code retryIn} says when to try again, and the
+   * worker takes another domain. {@code firstTried} ({@link System#nanoTime()}) is when this sweep
+   * first tried the domain: all its turns together stay within {@code provider.max-check-wait}, so
+   * its lease is never outlived; past that it is deferred without {@code retryIn}, to be given back.
+   */
+  public Future<CheckResult> checkInTurn(String domain, long firstTried) {
+    return check(domain, UNDER_WAY, firstTried, true);
+  }
+
+  private Future<CheckResult> check(String domain, BooleanSupplier wanted, long firstTried, boolean yielding) {
     Instant started = clock.instant();
-    long deadline = System.nanoTime() + config.maxCheckWait().toNanos();
-    return attempt(domain, 1, 0, deadline, wanted)
+    long deadline = firstTried + config.maxCheckWait().toNanos();
+    return attempt(domain, 1, 0, deadline, wanted, yielding)
         .map(a -> new CheckResult(domain, provider.name(), started, clock.instant(), a.answer, a.attempts));
   }
 
@@ -86,8 +102,10 @@ public final class DomainChecker {
 
   private record Attempted(ProviderAnswer answer, int attempts) {}
 
-  private Future<Attempted> attempt(String domain, int attempt, int rateLimitedTurns, long deadline, BooleanSupplier wanted) {
-    return breakerClosed(domain, deadline)
+  private Future<Attempted> attempt(String domain, int attempt, int rateLimitedTurns, long deadline, BooleanSupplier wanted,
+      boolean yielding) {
+    return serverTurn(domain, deadline, yielding)
+        .compose(v -> breakerClosed(domain, deadline))
         .compose(v -> acquireToken(domain, deadline))
         .compose(v -> window.acquire())
         .compose(v -> {
@@ -101,6 +119,13 @@ public final class DomainChecker {
           if (!(answer instanceof ProviderAnswer.Failure failure)) {
             return Future.succeededFuture(new Attempted(answer, attempt));
           }
+          if (failure.outcome() == Outcome.RATE_LIMITED && provider.limitsEachServer()) {
+            // The provider paused that server alone: the next turn waits for it (or yields), others go on.
+            boolean patienceLeft = rateLimitedTurns + 1 < MAX_RATE_LIMITED_TURNS && System.nanoTime() < deadline;
+            return patienceLeft
+                ? orLastAnswer(attempt(domain, attempt, rateLimitedTurns + 1, deadline, UNDER_WAY, yielding), new Attempted(answer, attempt))
+                : Future.succeededFuture(new Attempted(answer, attempt));
+          }
           if (failure.outcome() == Outcome.RATE_LIMITED) {
             Duration asked = failure.retryAfter() != null ? failure.retryAfter() : config.defaultRetryAfter();
             // A provider asking for a year (or a date in 9999) must not stop checking until restart.
@@ -111,20 +136,42 @@ public final class DomainChecker {
             log.debug("rate limited provider={} domain={} pauseMs={}", provider.name(), domain, pause.toMillis());
             boolean patienceLeft = rateLimitedTurns + 1 < MAX_RATE_LIMITED_TURNS && System.nanoTime() < deadline;
             return patienceLeft
-                ? orLastAnswer(attempt(domain, attempt, rateLimitedTurns + 1, deadline, UNDER_WAY), new Attempted(answer, attempt))
+                ? orLastAnswer(attempt(domain, attempt, rateLimitedTurns + 1, deadline, UNDER_WAY, yielding), new Attempted(answer, attempt))
                 : Future.succeededFuture(new Attempted(answer, attempt));
           }
           if (attempt > config.retries()) {
             return Future.succeededFuture(new Attempted(answer, attempt));
           }
-          return orLastAnswer(delay(backoff(attempt)).compose(v -> attempt(domain, attempt + 1, rateLimitedTurns, deadline, UNDER_WAY)),
+          return orLastAnswer(delay(backoff(attempt)).compose(v -> attempt(domain, attempt + 1, rateLimitedTurns, deadline, UNDER_WAY, yielding)),
               new Attempted(answer, attempt));
         });
   }
 
-  /** A further try that cannot be made in time leaves the answer already had, which is evidence of a failure. */
+  /**
+   * A further try that cannot be made in time leaves the answer already had, which is evidence of a
+   * failure. A worker yielding its turn to come back later is no such end: it propagates.
+   */
   private static Future<Attempted> orLastAnswer(Future<Attempted> further, Attempted last) {
-    return further.recover(e -> e instanceof CheckDeferredException ? Future.succeededFuture(last) : Future.failedFuture(e));
+    return further.recover(e -> e instanceof CheckDeferredException d && d.retryIn() == null
+        ? Future.succeededFuture(last) : Future.failedFuture(e));
+  }
+
+  /**
+   * Waits (or, when {@code yielding}, gives the worker up) while the domain's own server cannot take
+   * a call; always at once for providers with one endpoint.
+   */
+  private Future<Void> serverTurn(String domain, long deadline, boolean yielding) {
+    long wait = provider.notBefore(domain);
+    if (wait == 0) {
+      return Future.succeededFuture();
+    }
+    if (System.nanoTime() + wait > deadline) {
+      return Future.failedFuture(new CheckDeferredException(domain, "its server's pauses last too long"));
+    }
+    if (yielding) {
+      return Future.failedFuture(new CheckDeferredException(domain, "its server cannot take a call yet", Duration.ofNanos(wait)));
+    }
+    return delay(Duration.ofNanos(wait)).compose(v -> serverTurn(domain, deadline, false));
   }
 
   /** Waits, on a timer, while the provider's circuit breaker is open; gives up when that would pass the deadline. */
@@ -175,7 +222,10 @@ public final class DomainChecker {
         })
         .onSuccess(answer -> {
           Outcome outcome = answer instanceof ProviderAnswer.Failure f ? f.outcome() : Outcome.OK;
-          breaker.record(outcome);
+          if (!provider.limitsEachServer()) {
+            // A provider with several servers trips each server's own breaker: one broken registry stops no other.
+            breaker.record(outcome);
+          }
           metrics.checkCompleted(provider.name(), outcome, System.nanoTime() - start);
         });
   }

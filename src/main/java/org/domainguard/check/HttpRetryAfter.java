@@ -7,11 +7,11 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /** Parses an HTTP {@code Retry-After} value (RFC 9110 §10.2.3): delta-seconds or an HTTP-date. */
-final class HttpRetryAfter {
+public final class HttpRetryAfter {
   private HttpRetryAfter() {}
 
   /** The wait it asks for, never negative; null when absent or unparsable so the caller uses its default. */
-  static Duration parse(String value, Instant now) {
+  public static Duration parse(String value, Instant now) {
     if (value == null || value.isBlank()) {
       return null;
     }

@@ -34,6 +34,15 @@ public final class TokenBucket {
     return untilRefillStarts + forDeficit;
   }
 
+  /** How long until a token is available, taking none: 0 when {@link #reserve()} would not wait. */
+  public synchronized long peek() {
+    long now = nanoClock.getAsLong();
+    refill(now);
+    long untilRefillStarts = Math.max(0, refilledAt - now);
+    long forDeficit = tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / ratePerNano);
+    return untilRefillStarts + forDeficit;
+  }
+
   /** Gives back a reserved token that will not be used (its caller gave up waiting). */
   public synchronized void unreserve() {
     tokens = Math.min(burst, tokens + 1);

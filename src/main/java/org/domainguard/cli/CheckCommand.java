@@ -12,6 +12,9 @@ import org.domainguard.check.CheckResult;
 import org.domainguard.check.DomainChecker;
 import org.domainguard.check.ProviderAnswer;
 import org.domainguard.check.Providers;
+import org.domainguard.check.RegistryRecord;
+import org.domainguard.check.StatusProvider;
+import org.domainguard.check.rdap.RdapProvider;
 import org.domainguard.config.AppConfig;
 import org.domainguard.discovery.AddressParser;
 import org.domainguard.discovery.ParsedAddress;
@@ -41,9 +44,13 @@ final class CheckCommand {
       AppConfig.Provider p = config.provider();
       Simulator sim = p.name().equals("simulator") ? await(Simulator.start(vertx, p.simulator())) : null;
       Clock clock = Clock.systemUTC();
-      DomainChecker checker = DomainChecker.forProvider(vertx,
-          Providers.create(Providers.webClient(vertx, p), p, sim == null ? null : sim.baseUrl(), clock),
-          config, new Metrics(new SimpleMeterRegistry()), clock);
+      Metrics metrics = new Metrics(new SimpleMeterRegistry());
+      StatusProvider provider = Providers.create(vertx, config, sim == null ? null : sim.baseUrl(), clock, metrics);
+      if (provider instanceof RdapProvider rdap) {
+        // One lookup: worth the wait for the live bootstrap (the bundled one serves if it fails).
+        await(rdap.servers().ready());
+      }
+      DomainChecker checker = DomainChecker.forProvider(vertx, provider, config, metrics, clock);
       CheckResult result = await(checker.check(parsed.domain()));
       print(result);
       return result.answer() instanceof ProviderAnswer.Failure ? Main.RUNTIME_FAILURE : Main.OK;
@@ -59,8 +66,31 @@ final class CheckCommand {
     if (r.answer() instanceof ProviderAnswer.Statuses s) {
       out.println("statuses: " + s.raw());
       out.println("phase:    " + r.classified());
+      if (s.registry() != null) {
+        printRegistry(s.registry());
+      }
     } else if (r.answer() instanceof ProviderAnswer.Failure f) {
       out.println("failure:  " + f.detail());
     }
+  }
+
+  /** The registry's evidence (RDAP): which server answered and how, and the dates and notices it gave. */
+  private void printRegistry(RegistryRecord rec) {
+    out.println("server:   " + (rec.server() == null ? "none" : rec.server()));
+    out.println("http:     " + (rec.httpStatus() == 0 ? "no call" : String.valueOf(rec.httpStatus())));
+    out.println("registered:    " + orDash(rec.registeredAt()));
+    out.println("expires:       " + orDash(rec.expiresAt()));
+    out.println("transferred:   " + orDash(rec.transferredAt()));
+    out.println("last changed:  " + orDash(rec.lastChangedAt()));
+    if (rec.notices().isEmpty()) {
+      out.println("notices:  -");
+    }
+    for (String notice : rec.notices()) {
+      out.println("notice:   " + notice);
+    }
+  }
+
+  private static String orDash(Object value) {
+    return value == null ? "-" : value.toString();
   }
 }

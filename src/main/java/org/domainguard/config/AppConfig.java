@@ -44,7 +44,8 @@ public record AppConfig(
       String domainrBaseUrl,
       Secret domainrClientId,
       Simulator simulator,
-      boolean simulatorOnExternalDb) {
+      boolean simulatorOnExternalDb,
+      Rdap rdap) {
 
     /** Whether a status source was chosen: {@code run} never guesses one. */
     public boolean chosen() {
@@ -61,6 +62,43 @@ public record AppConfig(
       return maxCheckWait.plus(calls).plus(backoffs);
     }
   }
+
+  /**
+   * The {@code rdap} provider: where the IANA bootstrap comes from ({@code bundled} never fetches)
+   * and how often, TLD overrides ({@code tld -> base URL}, ending in /), and the limits of each
+   * server by host, with per-host exceptions.
+   */
+  public record Rdap(
+      String bootstrapUrl,
+      Duration bootstrapRefresh,
+      java.util.Map<String, String> servers,
+      double ratePerServer,
+      int burstPerServer,
+      int maxInFlightPerServer,
+      java.util.Map<String, HostLimit> hosts) {
+
+    public Rdap {
+      servers = java.util.Map.copyOf(servers);
+      hosts = java.util.Map.copyOf(hosts);
+    }
+
+    /** The limits of one server host: its own exception, or the per-server defaults. */
+    public HostLimit limitOf(String host) {
+      return hosts.getOrDefault(host, new HostLimit(ratePerServer, burstPerServer));
+    }
+
+    /** Defaults: the IANA bootstrap daily, no overrides, 5 calls a second and 4 in flight per server. */
+    public static Rdap defaults() {
+      return new Rdap("https://data.iana.org/rdap/dns.json", Duration.ofHours(24),
+          java.util.Map.of(), 5, 5, 4, java.util.Map.of());
+    }
+  }
+
+  /** Calls a second and burst of one RDAP server. */
+  public record HostLimit(double ratePerSecond, int burst) {}
+
+  /** {@code provider.rdap.bootstrap-url} value that never fetches: the bundled snapshot serves alone. */
+  public static final String BUNDLED_BOOTSTRAP = "bundled";
 
   /** Fault and latency knobs of the built-in simulator; rates are fractions of requests (0 to 1). */
   public record Simulator(
@@ -133,7 +171,7 @@ public record AppConfig(
     }
   }
 
-  public static final Set<String> PROVIDERS = Set.of("fastly", "domainr", "simulator");
+  public static final Set<String> PROVIDERS = Set.of("fastly", "domainr", "rdap", "simulator");
 
   /** Builds and validates the configuration from the merged YAML + environment tree. */
   public static AppConfig from(JsonObject tree) {
@@ -160,7 +198,7 @@ public record AppConfig(
   /** Commands that call a provider ({@code check}) need one named; nothing defaults to made-up answers. */
   public void requireProviderChosen() {
     if (!provider.chosen()) {
-      throw new ConfigException("provider.name", "choose fastly, domainr or simulator (DOMAINGUARD_PROVIDER)");
+      throw new ConfigException("provider.name", "choose fastly, domainr, rdap or simulator (DOMAINGUARD_PROVIDER)");
     }
   }
 
@@ -244,7 +282,105 @@ public record AppConfig(
             r.decimal("provider.simulator.malformed-rate", 0, 0, 1),
             r.integer("provider.simulator.retry-after-seconds", 1, 0, 3600),
             r.integer("provider.simulator.seed", 42, 0, Integer.MAX_VALUE)),
-        r.bool("provider.simulator.allow-external-db", false));
+        r.bool("provider.simulator.allow-external-db", false),
+        rdap(r));
+  }
+
+  private static Rdap rdap(ConfigReader r) {
+    String bootstrap = r.string("provider.rdap.bootstrap-url", "https://data.iana.org/rdap/dns.json");
+    if (!bootstrap.equals(BUNDLED_BOOTSTRAP)) {
+      try {
+        URI uri = new URI(bootstrap);
+        String scheme = uri.getScheme();
+        boolean web = ("http".equals(scheme) || "https".equals(scheme)) && uri.getHost() != null;
+        if (!web && !("file".equals(scheme) && uri.getPath() != null)) {
+          throw new ConfigException("provider.rdap.bootstrap-url",
+              "expected an http://, https:// or file: URL, or bundled, got '" + Urls.redact(bootstrap) + "'");
+        }
+      } catch (java.net.URISyntaxException e) {
+        throw new ConfigException("provider.rdap.bootstrap-url", "is not a valid URL: '" + Urls.redact(bootstrap) + "'");
+      }
+    }
+    return new Rdap(
+        bootstrap,
+        r.duration("provider.rdap.bootstrap-refresh", "24h"),
+        rdapServers(r.raw("provider.rdap.servers")),
+        r.decimal("provider.rdap.rate-per-server", 5, 0.001, 10_000),
+        r.integer("provider.rdap.burst-per-server", 5, 1, 10_000),
+        r.integer("provider.rdap.max-in-flight-per-server", 4, 1, 1_000),
+        rdapHosts(r.raw("provider.rdap.hosts")));
+  }
+
+  /** A YAML map {@code {tld: baseURL}} or the environment's {@code tld=baseURL,tld=baseURL}. */
+  private static java.util.Map<String, String> rdapServers(Object value) {
+    String key = "provider.rdap.servers";
+    java.util.Map<String, String> servers = new java.util.LinkedHashMap<>();
+    if (value == null || "".equals(value)) {
+      return servers;
+    }
+    if (value instanceof JsonObject map) {
+      for (String tld : map.fieldNames()) {
+        if (!(map.getValue(tld) instanceof String url)) {
+          throw new ConfigException(key + "." + tld, "expected a base URL");
+        }
+        putServer(servers, key, tld, url);
+      }
+      return servers;
+    }
+    if (!(value instanceof String list)) {
+      throw new ConfigException(key, "expected a map of tld: base URL, or tld=baseURL pairs separated by commas");
+    }
+    for (String pair : list.split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException(key, "expected tld=baseURL, got '" + Urls.redact(pair.trim()) + "'");
+      }
+      putServer(servers, key, pair.substring(0, eq), pair.substring(eq + 1));
+    }
+    return servers;
+  }
+
+  private static void putServer(java.util.Map<String, String> servers, String key, String tld, String url) {
+    String name = tld.trim().toLowerCase(java.util.Locale.ROOT);
+    name = name.startsWith(".") ? name.substring(1) : name;
+    if (!name.matches("[a-z0-9-]+(\\.[a-z0-9-]+)*")) {
+      throw new ConfigException(key, "'" + tld.trim() + "' is not a TLD or suffix in A-label form");
+    }
+    String base = url.trim();
+    try {
+      URI uri = new URI(base);
+      if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new ConfigException(key, "the server of ." + name + " must be an http:// or https:// URL");
+      }
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException(key, "the server of ." + name + " is not a valid URL");
+    }
+    servers.put(name, base.endsWith("/") ? base : base + "/");
+  }
+
+  /** {@code {host: {rate-per-second, burst}}}: a server's own limits. */
+  private static java.util.Map<String, HostLimit> rdapHosts(Object value) {
+    String key = "provider.rdap.hosts";
+    java.util.Map<String, HostLimit> hosts = new java.util.LinkedHashMap<>();
+    if (value == null) {
+      return hosts;
+    }
+    if (!(value instanceof JsonObject map)) {
+      throw new ConfigException(key, "expected a map of host: {rate-per-second, burst}");
+    }
+    for (String host : map.fieldNames()) {
+      if (!(map.getValue(host) instanceof JsonObject limits)) {
+        throw new ConfigException(key + "." + host, "expected a section with rate-per-second and burst");
+      }
+      ConfigReader entry = new ConfigReader(limits, key + "." + host + ".");
+      hosts.put(host.toLowerCase(java.util.Locale.ROOT), new HostLimit(
+          entry.decimal("rate-per-second", 5, 0.001, 10_000), entry.integer("burst", 5, 1, 10_000)));
+      entry.rejectUnknown();
+    }
+    return hosts;
   }
 
   private static String httpUrl(ConfigReader r, String key, String fallback) {

@@ -32,6 +32,10 @@ public final class ConfigLoader {
     m.put("DOMAINGUARD_MAX_IN_FLIGHT", "provider.max-in-flight");
     m.put("DOMAINGUARD_HTTP_PORT", "http.port");
     m.put("DOMAINGUARD_ADMIN_TOKEN", "http.admin.token");
+    m.put("DOMAINGUARD_RDAP_BOOTSTRAP_URL", "provider.rdap.bootstrap-url");
+    m.put("DOMAINGUARD_RDAP_SERVERS", "provider.rdap.servers");
+    m.put("DOMAINGUARD_RDAP_RATE_PER_SERVER", "provider.rdap.rate-per-server");
+    m.put("DOMAINGUARD_RDAP_BURST_PER_SERVER", "provider.rdap.burst-per-server");
     m.put("DOMAINGUARD_PSL_URL", "discovery.public-suffix-list");
     return Map.copyOf(m);
   }

@@ -34,6 +34,9 @@ public final class Metrics {
   private final Map<String, Timer> limiterWaits = new ConcurrentHashMap<>();
   private final Map<String, Counter> unverified = new ConcurrentHashMap<>();
   private final Map<String, Counter> discarded = new ConcurrentHashMap<>();
+  private final Map<String, Counter> rdapCalls = new ConcurrentHashMap<>();
+  private final Map<String, Counter> rdapRateLimited = new ConcurrentHashMap<>();
+  private final Map<String, Timer> rdapWaits = new ConcurrentHashMap<>();
   private final DistributionSummary batchRows;
   private final Timer batchDuration;
 
@@ -119,6 +122,49 @@ public final class Metrics {
   /** {@code domainguard_provider_circuit_open{provider}}: 1 while the provider's breaker is open or probing. */
   public void circuitState(String provider, java.util.function.IntSupplier open) {
     Gauge.builder("domainguard_provider_circuit_open", open, s -> s.getAsInt()).tag("provider", provider).strongReference(true).register(registry);
+  }
+
+  /**
+   * Creates one RDAP server's series: {@code domainguard_rdap_calls_total{server,outcome}} at 0,
+   * {@code domainguard_rdap_rate_limited_total{server}}, {@code domainguard_rdap_wait_seconds{server}}
+   * and {@code domainguard_rdap_circuit_open{server}}. {@code server} comes only from the configured,
+   * bootstrap and built-in server lists, never from a response, so the label stays bounded.
+   */
+  public void registerRdapServer(String server, java.util.function.IntSupplier circuitOpen) {
+    for (Outcome outcome : Outcome.values()) {
+      rdapCallCounter(server, outcome);
+    }
+    rdapRateLimited.computeIfAbsent(server, s -> Counter.builder("domainguard_rdap_rate_limited_total").tag("server", s).register(registry));
+    rdapWaitTimer(server);
+    Gauge.builder("domainguard_rdap_circuit_open", circuitOpen, o -> o.getAsInt()).tag("server", server).strongReference(true)
+        .register(registry);
+  }
+
+  public void rdapCall(String server, Outcome outcome) {
+    rdapCallCounter(server, outcome).increment();
+  }
+
+  public void rdapRateLimited(String server) {
+    Counter c = rdapRateLimited.get(server);
+    if (c != null) {
+      c.increment();
+    }
+  }
+
+  /** How long a check was told to wait for its turn on {@code server} (0 when it went at once). */
+  public void rdapWaited(String server, long nanos) {
+    rdapWaitTimer(server).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Counter rdapCallCounter(String server, Outcome outcome) {
+    return rdapCalls.computeIfAbsent(server + '|' + outcome.label(), k -> Counter.builder("domainguard_rdap_calls_total")
+        .tag("server", server).tag("outcome", outcome.label()).register(registry));
+  }
+
+  private Timer rdapWaitTimer(String server) {
+    return rdapWaits.computeIfAbsent(server, s -> Timer.builder("domainguard_rdap_wait_seconds").tag("server", s)
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
+        .register(registry));
   }
 
   public void callStarted() {

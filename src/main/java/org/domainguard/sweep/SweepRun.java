@@ -2,11 +2,14 @@ package org.domainguard.sweep;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.domainguard.apply.CheckRecord;
 import org.domainguard.apply.DomainState;
 import org.domainguard.check.CheckDeferredException;
@@ -19,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * One sweep in progress. A fixed number of workers (the in-flight cap) each take a due domain,
  * check it and hand the result to the batch writer. Domains are leased from the database a page at
  * a time, so memory holds at most a page plus what is in flight whatever the table size; workers
- * wait when the writer falls behind. Runs on one event loop.
+ * wait when the writer falls behind. A check whose server cannot take a call yet (RDAP: paused by a
+ * 429, breaker open, at its limits) gives its worker up: the domain, still leased, is set aside on a
+ * timer and comes back to the queue when its server can take it, so no worker ever sits waiting
+ * for one server while names on others are due. Runs on one event loop.
  */
 final class SweepRun {
   private static final Logger log = LoggerFactory.getLogger(SweepRun.class);
@@ -33,7 +39,14 @@ final class SweepRun {
   private final Instant startedAt;
   private final long total;
   private final SweepWork with;
+  private final Vertx vertx;
   private final ArrayDeque<DomainState> queue = new ArrayDeque<>();
+  /** Domains set aside until their server can take a call, by timer id. */
+  private final Map<Long, DomainState> setAside = new HashMap<>();
+  /** When this sweep first tried each domain that was set aside (System.nanoTime). */
+  private final Map<Long, Long> firstTried = new HashMap<>();
+  /** Workers with nothing in the queue wait here for a domain set aside to come back. */
+  private Promise<Void> comeBack;
   private final Promise<End> ended = Promise.promise();
   private Future<Void> refilling;
   private boolean exhausted;
@@ -46,7 +59,8 @@ final class SweepRun {
   private long failed;
   private long changed;
 
-  SweepRun(long id, Scope scope, Trigger trigger, Instant cutoff, long total, SweepWork with) {
+  SweepRun(Vertx vertx, long id, Scope scope, Trigger trigger, Instant cutoff, long total, SweepWork with) {
+    this.vertx = vertx;
     this.id = id;
     this.scope = scope;
     this.trigger = trigger;
@@ -68,6 +82,7 @@ final class SweepRun {
   /** Stops taking domains; what is in flight finishes and is written. */
   void cancel() {
     stopping = true;
+    wakeWaitingWorkers();
   }
 
   private void work() {
@@ -95,6 +110,11 @@ final class SweepRun {
    * provider.max-check-wait) is expected; anything else is a bug, which stops the sweep, logged once.
    */
   private void giveBack(DomainState state, Throwable cause) {
+    if (cause instanceof CheckDeferredException deferred && deferred.retryIn() != null && !stopping) {
+      setAside(state, deferred.retryIn());
+      return;
+    }
+    firstTried.remove(state.id());
     with.source().release(List.of(state.id()))
         .onFailure(e -> log.warn("could not release a lease; it expires on its own sweep={} domain={}", id, state.name(), e));
     if (cause instanceof CheckDeferredException) {
@@ -102,6 +122,26 @@ final class SweepRun {
       log.debug("check deferred sweep={} domain={} reason={}", id, state.name(), cause.getMessage());
     } else {
       fail(cause);
+    }
+  }
+
+  /** Keeps {@code state} (and its lease) aside for {@code retryIn}, then puts it back in the queue. */
+  private void setAside(DomainState state, Duration retryIn) {
+    long ms = Math.max(1, (retryIn.toNanos() + 999_999) / 1_000_000);
+    long timer = vertx.setTimer(ms, t -> {
+      if (setAside.remove(t) != null) {
+        queue.add(state);
+        wakeWaitingWorkers();
+      }
+    });
+    setAside.put(timer, state);
+  }
+
+  private void wakeWaitingWorkers() {
+    Promise<Void> waiting = comeBack;
+    comeBack = null;
+    if (waiting != null) {
+      waiting.complete();
     }
   }
 
@@ -116,8 +156,14 @@ final class SweepRun {
     if (!queue.isEmpty()) {
       return Future.succeededFuture(queue.poll());
     }
-    if (exhausted) {
+    if (exhausted && setAside.isEmpty()) {
       return Future.succeededFuture(null);
+    }
+    if (exhausted) {
+      if (comeBack == null) {
+        comeBack = Promise.promise();
+      }
+      return comeBack.future().compose(v -> next());
     }
     return refilling.compose(v -> next());
   }
@@ -134,7 +180,9 @@ final class SweepRun {
   }
 
   private Future<Void> process(DomainState state) {
-    return with.checker().check(state.name()).compose(result -> {
+    long first = firstTried.computeIfAbsent(state.id(), k -> System.nanoTime());
+    return with.checker().checkInTurn(state.name(), first).compose(result -> {
+      firstTried.remove(state.id());
       CheckRecord record = CheckRecord.of(state, result, with.policy().decide(state, result), id);
       pendingWrites++;
       with.writer().submit(record).onComplete(ar -> {
@@ -161,6 +209,7 @@ final class SweepRun {
       log.error("sweep stopping after a failure sweep={}", id, cause);
     }
     stopping = true;
+    wakeWaitingWorkers();
   }
 
   private void workerDone() {
@@ -180,6 +229,12 @@ final class SweepRun {
       List<Long> untouched = new ArrayList<>();
       queue.forEach(s -> untouched.add(s.id()));
       queue.clear();
+      setAside.forEach((timer, s) -> {
+        vertx.cancelTimer(timer);
+        untouched.add(s.id());
+      });
+      setAside.clear();
+      firstTried.clear();
       return with.source().release(untouched)
           .onFailure(e -> log.warn("could not release leases; they expire on their own sweep={} count={}", id, untouched.size(), e));
     }).onComplete(v -> ended.complete(end));

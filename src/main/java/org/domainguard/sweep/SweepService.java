@@ -107,7 +107,7 @@ public final class SweepService {
             if (trigger != Trigger.SCHEDULE) {
               guard.sweepStarted(id, total);
             }
-            launch(new SweepRun(id, scope, trigger, cutoff, total, work));
+            launch(new SweepRun(vertx, id, scope, trigger, cutoff, total, work));
             return id;
           });
         });

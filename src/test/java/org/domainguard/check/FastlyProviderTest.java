@@ -44,7 +44,7 @@ class FastlyProviderTest {
   static AppConfig.Provider providerConfig(String name, String baseUrl) {
     return new AppConfig.Provider(name, 20, 20, 8, Duration.ofSeconds(2), Duration.ofSeconds(5), 2, Duration.ofMillis(500),
         Duration.ofSeconds(30), Duration.ofMinutes(2), baseUrl, Secret.of(KEY), baseUrl, Secret.of("client-id-secret"),
-        new AppConfig.Simulator(0, Duration.ZERO, 0, 0, 0, 0, 7, 42), false);
+        new AppConfig.Simulator(0, Duration.ZERO, 0, 0, 0, 0, 7, 42), false, AppConfig.Rdap.defaults());
   }
 
   @BeforeEach

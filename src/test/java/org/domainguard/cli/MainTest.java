@@ -76,7 +76,7 @@ class MainTest {
   @Test
   void runWithoutAProviderRefusesToStartNamingTheKey() {
     assertEquals(2, run(Map.of("DOMAINGUARD_DB_URL", "postgresql://u:p@127.0.0.1:1/none", "DOMAINGUARD_ADMIN_TOKEN", "t"), "run"));
-    assertEquals("domain-guard: provider.name: choose fastly, domainr or simulator (DOMAINGUARD_PROVIDER)", stderr().strip());
+    assertEquals("domain-guard: provider.name: choose fastly, domainr, rdap or simulator (DOMAINGUARD_PROVIDER)", stderr().strip());
   }
 
   @Test
@@ -89,6 +89,6 @@ class MainTest {
   @Test
   void checkWithoutAProviderRefusesToGuess() {
     assertEquals(2, run(Map.of(), "check", "example.com"));
-    assertEquals("domain-guard: provider.name: choose fastly, domainr or simulator (DOMAINGUARD_PROVIDER)", stderr().strip());
+    assertEquals("domain-guard: provider.name: choose fastly, domainr, rdap or simulator (DOMAINGUARD_PROVIDER)", stderr().strip());
   }
 }

@@ -213,6 +213,42 @@ class ConfigLoaderTest {
     load(vertx, "provider:\n  simulator:\n    allow-external-db: true\n", external).requireStatusSource();
     load(vertx, "", Map.of("DOMAINGUARD_PROVIDER", "simulator")).requireStatusSource();
     ConfigException unchosen = assertThrows(ConfigException.class, () -> load(vertx, "", Map.of()).requireStatusSource());
-    assertEquals("provider.name: choose fastly, domainr or simulator (DOMAINGUARD_PROVIDER)", unchosen.getMessage());
+    assertEquals("provider.name: choose fastly, domainr, rdap or simulator (DOMAINGUARD_PROVIDER)", unchosen.getMessage());
+  }
+
+  @Test
+  void rdapSettingsFromYamlAndEnvironment(Vertx vertx) throws IOException {
+    AppConfig c = load(vertx, """
+        provider:
+          rdap:
+            servers: {io: "https://rdap.example/rdap", .co.uk: "http://rdap.example/uk/"}
+            max-in-flight-per-server: 2
+            hosts: {rdap.verisign.com: {rate-per-second: 10, burst: 12}}
+        """, Map.of("DOMAINGUARD_PROVIDER", "rdap", "DOMAINGUARD_RDAP_BOOTSTRAP_URL", "bundled",
+        "DOMAINGUARD_RDAP_RATE_PER_SERVER", "2", "DOMAINGUARD_RDAP_BURST_PER_SERVER", "3"));
+    AppConfig.Rdap rdap = c.provider().rdap();
+    assertEquals("rdap", c.provider().name());
+    assertEquals("bundled", rdap.bootstrapUrl());
+    assertEquals(Map.of("io", "https://rdap.example/rdap/", "co.uk", "http://rdap.example/uk/"), rdap.servers());
+    assertEquals(new AppConfig.HostLimit(2, 3), rdap.limitOf("rdap.nic.fr"));
+    assertEquals(new AppConfig.HostLimit(10, 12), rdap.limitOf("rdap.verisign.com"));
+    assertEquals(2, rdap.maxInFlightPerServer());
+    assertEquals(java.time.Duration.ofHours(24), rdap.bootstrapRefresh());
+
+    AppConfig fromEnv = load(vertx, "", Map.of("DOMAINGUARD_RDAP_SERVERS", "io=https://a.example/rdap/, de=https://b.example"));
+    assertEquals(Map.of("io", "https://a.example/rdap/", "de", "https://b.example/"), fromEnv.provider().rdap().servers());
+    assertEquals("https://data.iana.org/rdap/dns.json", fromEnv.provider().rdap().bootstrapUrl());
+  }
+
+  @Test
+  void badRdapSettingsNameTheirKey(Vertx vertx) {
+    assertTrue(failure(vertx, "", Map.of("DOMAINGUARD_RDAP_BOOTSTRAP_URL", "ftp://x/dns.json"))
+        .startsWith("provider.rdap.bootstrap-url: expected an http://, https:// or file: URL, or bundled"));
+    assertTrue(failure(vertx, "", Map.of("DOMAINGUARD_RDAP_SERVERS", "io")).startsWith("provider.rdap.servers: expected tld=baseURL"));
+    assertTrue(failure(vertx, "", Map.of("DOMAINGUARD_RDAP_SERVERS", "io=mailto:x")).startsWith("provider.rdap.servers: the server of .io"));
+    assertTrue(failure(vertx, "provider:\n  rdap:\n    hosts: {rdap.nic.fr: {rate: 3}}\n", Map.of())
+        .startsWith("provider.rdap.hosts.rdap.nic.fr.rate: unknown setting"));
+    assertTrue(failure(vertx, "provider:\n  rdap:\n    rate-per-servr: 3\n", Map.of())
+        .startsWith("provider.rdap.rate-per-servr: unknown setting"));
   }
 }

@@ -1,0 +1,169 @@
+package org.domainguard.check.rdap;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.domainguard.config.AppConfig;
+import org.domainguard.config.Urls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the RDAP server of a name: the longest TLD (or suffix) match in the overrides, then in the
+ * IANA bootstrap, then in the {@link BuiltInServers built-in list}. The bootstrap is the bundled
+ * snapshot until a fetch of {@code provider.rdap.bootstrap-url} succeeds, and stays the last good one
+ * whenever a fetch fails; it is fetched at start and every {@code bootstrap-refresh}.
+ */
+public final class RdapServers {
+  private static final Logger log = LoggerFactory.getLogger(RdapServers.class);
+  static final String BUNDLED_RESOURCE = "/rdap/dns.json";
+  private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Where a name's lookups go: {@code host} (with its port when given) is the server's identity for limits and metrics. */
+  public record Server(String suffix, String base, String host, String source) {}
+
+  private final Vertx vertx;
+  private final WebClient client;
+  private final AppConfig.Rdap config;
+  private final Set<String> warnedPlainHttp = ConcurrentHashMap.newKeySet();
+  private volatile Map<String, String> bootstrap = Map.of();
+  private volatile String bootstrapSource = "none";
+  private Future<Void> bundled;
+  private Future<Void> firstFetch;
+  private long timer = -1;
+
+  public RdapServers(Vertx vertx, WebClient client, AppConfig.Rdap config) {
+    this.vertx = vertx;
+    this.client = client;
+    this.config = config;
+  }
+
+  /**
+   * Loads the bundled snapshot (off the event loop), then starts fetching the configured bootstrap
+   * now and every refresh. The returned future completes once the snapshot serves; a failed fetch
+   * never fails it.
+   */
+  public synchronized Future<Void> start() {
+    if (bundled != null) {
+      return bundled;
+    }
+    bundled = vertx.executeBlocking(RdapServers::readBundled).map(text -> {
+      if (bootstrap.isEmpty()) {
+        bootstrap = Map.copyOf(Bootstrap.parse(text));
+        bootstrapSource = "bundled";
+      }
+      return null;
+    });
+    if (AppConfig.BUNDLED_BOOTSTRAP.equals(config.bootstrapUrl())) {
+      firstFetch = bundled;
+    } else {
+      firstFetch = bundled.compose(v -> refresh()).otherwiseEmpty();
+      timer = vertx.setPeriodic(config.bootstrapRefresh().toMillis(), id -> refresh());
+    }
+    return bundled;
+  }
+
+  /** Completes after the first fetch of the configured bootstrap has succeeded or failed: one-shot commands wait for it. */
+  public synchronized Future<Void> ready() {
+    return start().compose(v -> firstFetch);
+  }
+
+  public synchronized void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  /** Fetches the configured bootstrap and, when it parses, serves it from now on; on failure the last good list stays. */
+  public Future<Void> refresh() {
+    String url = config.bootstrapUrl();
+    return read(url).map(text -> {
+      bootstrap = Map.copyOf(Bootstrap.parse(text));
+      bootstrapSource = url;
+      log.info("RDAP bootstrap loaded url={} tlds={}", Urls.redact(url), bootstrap.size());
+      return (Void) null;
+    }).onFailure(e -> log.warn("RDAP bootstrap not refreshed, keeping the last good one url={} serving={} reason={}",
+        Urls.redact(url), Urls.redact(bootstrapSource), e.toString()));
+  }
+
+  /** What the bootstrap currently is: bundled or the URL it was last fetched from. */
+  public String bootstrapSource() {
+    return bootstrapSource;
+  }
+
+  /** The server of {@code domain} (an A-label name), or null when no list has one. */
+  public Server find(String domain) {
+    String name = domain.toLowerCase(Locale.ROOT);
+    Server s = longestMatch(name, config.servers(), "override");
+    if (s == null) {
+      s = longestMatch(name, bootstrap, "bootstrap");
+    }
+    if (s == null) {
+      s = longestMatch(name, BuiltInServers.SERVERS, "built-in");
+    }
+    if (s != null && s.base().startsWith("http://") && warnedPlainHttp.add(s.base())) {
+      log.warn("RDAP server without TLS base={} suffix={} source={}", Urls.redact(s.base()), s.suffix(), s.source());
+    }
+    return s;
+  }
+
+  /** The name's last label: what a "no server" answer names. */
+  public static String tld(String domain) {
+    int dot = domain.lastIndexOf('.');
+    return dot < 0 ? domain : domain.substring(dot + 1);
+  }
+
+  /** Longest suffix of {@code name} (its own labels less the first, longest first) listed in {@code servers}. */
+  private static Server longestMatch(String name, Map<String, String> servers, String source) {
+    for (int dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
+      String suffix = name.substring(dot + 1);
+      String base = servers.get(suffix);
+      if (base != null) {
+        return new Server(suffix, base, host(base), source);
+      }
+    }
+    return null;
+  }
+
+  static String host(String base) {
+    URI uri = URI.create(base);
+    String host = uri.getHost().toLowerCase(Locale.ROOT);
+    return uri.getPort() < 0 ? host : host + ":" + uri.getPort();
+  }
+
+  private Future<String> read(String url) {
+    try {
+      URI uri = new URI(url);
+      if ("file".equals(uri.getScheme())) {
+        // Vert.x reads files on its worker pool, never on the event loop.
+        return vertx.fileSystem().readFile(Path.of(uri).toString()).map(b -> b.toString(StandardCharsets.UTF_8));
+      }
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
+    return client.getAbs(url).putHeader("Accept", "application/json").timeout(FETCH_TIMEOUT.toMillis()).send()
+        .compose(r -> r.statusCode() == 200
+            ? Future.succeededFuture(r.body() == null ? "" : r.body().toString(StandardCharsets.UTF_8))
+            : Future.failedFuture(new IOException("HTTP " + r.statusCode())));
+  }
+
+  private static String readBundled() throws IOException {
+    try (InputStream in = RdapServers.class.getResourceAsStream(BUNDLED_RESOURCE)) {
+      if (in == null) {
+        throw new IOException("bundled RDAP bootstrap missing: " + BUNDLED_RESOURCE);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
