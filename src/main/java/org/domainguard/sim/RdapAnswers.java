@@ -132,7 +132,7 @@ final class RdapAnswers {
         events.add(event("last changed", d.at(registered.plusDays(Math.floorMod(bits >>> 44, 28L)))));
       }
     }
-    events.add(event("last update of RDAP database", d.at(today)));
+    events.add(event("last update of RDAP database", d.at(today.minusDays(1))));
     return new Answer(200, domainObject(domain, bits, dialect.statuses(status), events, delegated, selfUrl));
   }
 
