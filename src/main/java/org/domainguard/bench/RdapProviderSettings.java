@@ -13,7 +13,7 @@ import io.vertx.core.json.JsonObject;
 public final class RdapProviderSettings {
   public static final String PROVIDER = "rdap";
   /** Where the simulator serves the RFC 9224 bootstrap of its RDAP servers. */
-  public static final String BOOTSTRAP_PATH = "/_sim/rdap/dns.json";
+  public static final String BOOTSTRAP_PATH = org.domainguard.sim.Simulator.BOOTSTRAP_PATH;
 
   private RdapProviderSettings() {}
 
