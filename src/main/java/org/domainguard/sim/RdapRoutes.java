@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.domainguard.config.AppConfig.SimulatedServerFaults;
 
@@ -40,10 +41,17 @@ final class RdapRoutes {
     this.stats = stats;
   }
 
-  /** {@code GET /_sim/rdap/dns.json}: the servers' base URLs are on the port this request came in on. */
+  /** Each server's own port, in order; set once they listen. */
+  private List<Integer> ports = List.of();
+
+  void usePorts(List<Integer> ports) {
+    this.ports = List.copyOf(ports);
+  }
+
+  /** {@code GET /_sim/rdap/dns.json}: each server's base URL on its own port. */
   void bootstrap(RoutingContext ctx) {
-    String base = "http://127.0.0.1:" + ctx.request().localAddress().port();
-    Replies.json(ctx, 200, servers.bootstrap(base));
+    int here = ctx.request().localAddress().port();
+    Replies.json(ctx, 200, servers.bootstrap(i -> "http://127.0.0.1:" + (i < ports.size() ? ports.get(i) : here)));
   }
 
   /** {@code GET /rdap/{server}/domain/{name}}. */

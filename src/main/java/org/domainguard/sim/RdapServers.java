@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The simulated RDAP servers {@code srv0} ... {@code srv(N-1)}, all on the simulator's port under
- * {@code /rdap/srvK/}, and which TLDs each serves. The TLDs come in fixed groups, group {@code i}
+ * The simulated RDAP servers {@code srv0} ... {@code srv(N-1)} under {@code /rdap/srvK/} (each on a
+ * port of its own, as well as the simulator's), and which TLDs each serves. The TLDs come in fixed groups, group {@code i}
  * on {@code srv(i mod N)}; with the default four servers:
  * <pre>
  *   srv0  com net                      (Verisign-like: the most names)
@@ -115,13 +115,13 @@ final class RdapServers {
     return tlds;
   }
 
-  /** The RFC 9224 bootstrap for these servers; base URLs end with {@code /}. */
-  JsonObject bootstrap(String baseUrl) {
+  /** The RFC 9224 bootstrap for these servers, server {@code i} at {@code origin(i)}; base URLs end with {@code /}. */
+  JsonObject bootstrap(java.util.function.IntFunction<String> origin) {
     JsonArray services = new JsonArray();
     for (int i = 0; i < count; i++) {
       List<String> tlds = tlds(i);
       if (!tlds.isEmpty()) {
-        services.add(new JsonArray().add(new JsonArray(tlds)).add(new JsonArray().add(baseUrl + "/rdap/" + name(i) + "/")));
+        services.add(new JsonArray().add(new JsonArray(tlds)).add(new JsonArray().add(origin.apply(i) + "/rdap/" + name(i) + "/")));
       }
     }
     return new JsonObject()

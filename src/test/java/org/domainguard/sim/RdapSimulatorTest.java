@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.domainguard.check.Phase;
 import org.domainguard.check.PhaseClassifier;
 import org.domainguard.config.AppConfig;
@@ -128,11 +129,23 @@ class RdapSimulatorTest {
       assertTrue(base.endsWith("/"), base);
       service.getJsonArray(0).forEach(tld -> assertTrue(baseOf.put((String) tld, base) == null, "TLD listed twice: " + tld));
     }
+    Map<String, String> originOf = new HashMap<>();
     for (String tld : List.of("com", "net", "org", "io", "uk", "de", "dev", "app", "ru", "me")) {
-      String domain = "x." + tld;
-      assertEquals(sim.baseUrl() + "/rdap/" + serverOf(domain) + "/", baseOf.get(tld), tld);
+      String server = serverOf("x." + tld);
+      String base = baseOf.get(tld);
+      assertTrue(base != null && base.matches("http://127\\.0\\.0\\.1:\\d+/rdap/" + server + "/"), tld + " -> " + base);
+      originOf.put(server, base.substring(0, base.indexOf("/rdap/")));
     }
     assertEquals(4, doc.getJsonArray("services").size());
+    assertEquals(4, Set.copyOf(originOf.values()).size(), "each server on a port of its own: " + originOf);
+    assertFalse(originOf.containsValue(sim.baseUrl()));
+    // The bootstrap's URLs answer, each lookup counted for its server.
+    override(sim, "example.dev", "active");
+    HttpResponse<Buffer> viaBootstrap = await(client.getAbs(baseOf.get("dev") + "domain/example.dev").send());
+    assertEquals(200, viaBootstrap.statusCode());
+    assertEquals("example.dev", viaBootstrap.bodyAsJsonObject().getString("ldhName"));
+    JsonObject counts = await(client.getAbs(sim.baseUrl() + "/_sim/stats").send()).bodyAsJsonObject().getJsonObject("rdap");
+    assertEquals(1, counts.getJsonObject("srv2").getLong("requests"));
   }
 
   @Test
