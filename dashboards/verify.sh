@@ -18,6 +18,9 @@
 #   VERIFY_TIMEOUT  overall limit in seconds (default 900)
 #   RATE_WINDOW     range used for $__rate_interval (default 30s)
 #   VERIFY_KEEP=1   keep the temporary directory (logs, Prometheus data) for inspection
+#   VERIFY_PROVIDER=rdap  run `demo --provider rdap` (the simulator's RDAP servers): the "RDAP
+#                   servers" row must then return data too; by default (Fastly path) its queries
+#                   must evaluate but may be empty
 set -euo pipefail
 
 SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")
@@ -28,7 +31,7 @@ MODE=full
 case "${1:-}" in
   "") ;;
   --syntax-only) MODE=syntax ;;
-  -h|--help) sed -n '2,20p' "$SELF" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,23p' "$SELF" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "usage: dashboards/verify.sh [--syntax-only]" >&2; exit 2 ;;
 esac
 
@@ -47,6 +50,8 @@ RULES=dashboards/alerts.yml
 RULES_TEST=dashboards/alerts_test.yml
 JAR=target/domain-guard.jar
 RATE_WINDOW=${RATE_WINDOW:-30s}
+VERIFY_PROVIDER=${VERIFY_PROVIDER:-}
+case "$VERIFY_PROVIDER" in ""|rdap) ;; *) echo "VERIFY_PROVIDER: expected rdap or nothing" >&2; exit 2 ;; esac
 READY_WAIT=180      # s for /health/ready
 SWEEP_WAIT=420      # s for the first successful sweep, after ready
 SETTLE=40           # s of scrapes after the sweep before the queries are evaluated
@@ -210,7 +215,7 @@ if [[ "$MODE" == full ]]; then
     cd "$TMP/demo"
     while read -r v; do unset "$v"; done < <(compgen -v DOMAINGUARD_DB_ || true)
     export DOMAINGUARD_HTTP_PORT=$DEMO_PORT
-    exec java -jar "$ROOT/$JAR" demo </dev/null >"$TMP/demo.log" 2>&1
+    exec java -jar "$ROOT/$JAR" demo ${VERIFY_PROVIDER:+--provider "$VERIFY_PROVIDER"} </dev/null >"$TMP/demo.log" 2>&1
   ) &
   DEMO_PID=$!
 
@@ -320,8 +325,25 @@ check_expr() { # kind expr allow-empty
 
 allow_empty=no
 [[ "$MODE" == syntax ]] && allow_empty=yes
+# The "RDAP servers" row has data only when the daemon calls RDAP servers (VERIFY_PROVIDER=rdap);
+# on the demo's default Fastly path its queries must still evaluate, but may be empty. Once any
+# domainguard_rdap_* series is scraped, they must return data like every other panel.
+rdap_allow_empty=$allow_empty
+if [[ "$MODE" == full ]]; then
+  if [[ $(jq -r '.data.result | length' <<<"$(prom_query 'domainguard_rdap_calls_total')" 2>/dev/null || echo 0) -gt 0 ]]; then
+    log "RDAP series scraped: the RDAP servers row must return data"
+  else
+    [[ "$VERIFY_PROVIDER" == rdap ]] && die "VERIFY_PROVIDER=rdap but the demo exposes no domainguard_rdap_calls_total"
+    log "no RDAP series (the demo calls the Fastly format): the RDAP servers row's queries must evaluate, empty allowed"
+    rdap_allow_empty=yes
+  fi
+fi
 for e in "${EXPRS[@]}"; do
-  check_expr panel "$e" "$allow_empty"
+  if [[ "$e" == *domainguard_rdap_* ]]; then
+    check_expr panel "$e" "$rdap_allow_empty"
+  else
+    check_expr panel "$e" "$allow_empty"
+  fi
 done
 
 # NaN = no observation in the last $RATE_WINDOW (the demo's sweep may be over): those must show real

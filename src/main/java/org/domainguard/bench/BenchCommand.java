@@ -64,8 +64,8 @@ public final class BenchCommand {
     String externalUrl = env.getOrDefault("DOMAINGUARD_DB_URL", "").trim();
     report.put("parameters", "database", externalUrl.isEmpty() ? "embedded" : "external");
     long benchStarted = System.nanoTime();
-    out.printf(Locale.ROOT, "domain-guard bench: %,d addresses over %,d registrable domains, concurrency %d, limiter %,.0f/s (burst %d) for %d s%n",
-        o.addresses(), o.expectedDomains(), o.concurrency(), o.rate(), o.burst(), o.limiterSeconds());
+    out.printf(Locale.ROOT, "domain-guard bench (provider %s): %,d addresses over %,d registrable domains, concurrency %d, limiter %,.0f/s (burst %d) for %d s%n",
+        o.provider(), o.addresses(), o.expectedDomains(), o.concurrency(), o.rate(), o.burst(), o.limiterSeconds());
     Files.createDirectories(WORK_DIR);
 
     PrometheusMeterRegistry registry = VertxRuntime.newRegistry();
@@ -128,6 +128,7 @@ public final class BenchCommand {
   }
 
   private static void parameters(Report report, BenchOptions o) {
+    report.put("parameters", "provider", o.provider());
     report.put("parameters", "addresses", o.addresses());
     report.put("parameters", "tailDomains", o.domains());
     report.put("parameters", "concurrency", o.concurrency());

@@ -36,20 +36,32 @@ final class BenchDaemon implements AutoCloseable {
   /** The configuration of a bench daemon calling the simulator at {@code rate} (burst {@code burst}). */
   static AppConfig config(BenchSetup setup, BenchOptions o, double rate, int burst, String adminToken) {
     return config(setup.dbUrl(), setup.target().schema(), setup.simulator().baseUrl(), o.concurrency(), rate, burst, o.batchSize(),
-        adminToken);
+        adminToken, o.rdap());
   }
 
-  /** The daemon's configuration for the bench: the simulator as Fastly, only the bench's own sweeps, on 127.0.0.1. */
+  /** The same with the simulator as Fastly. */
   static AppConfig config(String dbUrl, String schema, String simulatorUrl, int concurrency, double rate, int burst, int batchSize,
       String adminToken) {
-    return AppConfig.from(new JsonObject()
-        .put("db", new JsonObject().put("url", dbUrl).put("schema", schema))
-        .put("provider", new JsonObject()
+    return config(dbUrl, schema, simulatorUrl, concurrency, rate, burst, batchSize, adminToken, false);
+  }
+
+  /**
+   * The daemon's configuration for the bench: the simulator as Fastly (or, with {@code rdap}, its RDAP
+   * servers through their bootstrap), only the bench's own sweeps, on 127.0.0.1.
+   */
+  static AppConfig config(String dbUrl, String schema, String simulatorUrl, int concurrency, double rate, int burst, int batchSize,
+      String adminToken, boolean rdap) {
+    JsonObject provider = rdap
+        ? RdapProviderSettings.provider(simulatorUrl, rate, burst, concurrency)
+        : new JsonObject()
             .put("name", "fastly")
             .put("rate-per-second", rate)
             .put("burst", burst)
             .put("max-in-flight", concurrency)
-            .put("fastly", new JsonObject().put("base-url", simulatorUrl).put("api-key", "bench-" + UUID.randomUUID())))
+            .put("fastly", new JsonObject().put("base-url", simulatorUrl).put("api-key", "bench-" + UUID.randomUUID()));
+    return AppConfig.from(new JsonObject()
+        .put("db", new JsonObject().put("url", dbUrl).put("schema", schema))
+        .put("provider", provider)
         .put("schedule", new JsonObject().put("sweep-interval", "1h").put("discovery-interval", "1h"))
         .put("discovery", new JsonObject().put("public-suffix-list", "bundled"))
         .put("writer", new JsonObject().put("batch-size", batchSize).put("max-delay", "200ms"))

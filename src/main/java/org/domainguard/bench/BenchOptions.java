@@ -22,10 +22,11 @@ record BenchOptions(
     boolean quick,
     Path json,
     Duration sweepTimeout,
-    int batchSize) {
+    int batchSize,
+    boolean rdap) {
 
   static final Set<String> OPTIONS = Set.of("--addresses", "--domains", "--concurrency", "--rate", "--burst",
-      "--limiter-seconds", "--raw-seconds", "--latency", "--quick", "--json", "--sweep-timeout", "--batch-size");
+      "--limiter-seconds", "--raw-seconds", "--latency", "--quick", "--json", "--sweep-timeout", "--batch-size", "--provider");
 
   /** The share of addresses on the few huge mailbox providers. */
   static final double BIG_PROVIDER_SHARE = 0.35;
@@ -56,8 +57,14 @@ record BenchOptions(
     long timeoutMinutes = whole(options, "--sweep-timeout", quick ? 5 : 30, 1, 24 * 60);
     int batchSize = (int) whole(options, "--batch-size", 1_000, 1, 10_000);
     Path json = Path.of(options.getOrDefault("--json", "target/bench/result.json"));
+    boolean rdap = RdapProviderSettings.chosen(options.get("--provider"), "fastly");
     return new BenchOptions(addresses, domains, concurrency, rate, burst, limiterSeconds, rawSeconds,
-        Duration.ofMillis(latencyMs), quick, json, Duration.ofMinutes(timeoutMinutes), batchSize);
+        Duration.ofMillis(latencyMs), quick, json, Duration.ofMinutes(timeoutMinutes), batchSize, rdap);
+  }
+
+  /** The provider the daemon and the raw ceiling use: the simulator as Fastly, or its RDAP servers. */
+  String provider() {
+    return rdap ? RdapProviderSettings.PROVIDER : "fastly";
   }
 
   /** Addresses on the huge providers. */

@@ -4,11 +4,14 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 
 /**
- * The ceiling the sweep is measured against: a plain WebClient loop against the same simulator,
+ * The ceiling the sweep is measured against: a plain WebClient loop against the same simulator
+ * (its Fastly format, or with {@code --provider rdap} its RDAP servers),
  * with the same client options, pool and concurrency as the daemon's provider client, on one event
  * loop like the daemon, and nothing else — no token bucket, no parsing, no database. A warm-up
  * period runs first and is not counted.
@@ -16,9 +19,33 @@ import java.time.Duration;
 final class RawCeiling {
   private static final String PATH = "/domain-management/v1/tools/status";
 
+  /** How the loop asks about one domain: the Fastly status call, or an RDAP lookup at the name's server. */
+  interface Endpoint {
+    HttpRequest<Buffer> request(WebClient client, String domain);
+  }
+
+  /** The simulator's Fastly-format status call at {@code baseUrl}. */
+  static Endpoint fastly(String baseUrl) {
+    return (client, domain) -> client.getAbs(baseUrl + PATH)
+        .addQueryParam("domain", domain)
+        .putHeader("Fastly-Key", "bench")
+        .putHeader("Accept", "application/json");
+  }
+
+  /** RFC 9082 lookups at each name's server, as {@code bootstrap} assigns them. */
+  static Endpoint rdap(RdapBootstrap bootstrap) {
+    return (client, domain) -> {
+      String url = bootstrap.lookupUrl(domain);
+      if (url == null) {
+        throw new IllegalArgumentException("no simulated RDAP server for " + domain);
+      }
+      return client.getAbs(url).putHeader("Accept", "application/rdap+json");
+    };
+  }
+
   private final Vertx vertx;
   private final WebClient client;
-  private final String url;
+  private final Endpoint endpoint;
   private final int concurrency;
   private final long domains;
   private final LatencyHistogram latency = new LatencyHistogram();
@@ -30,10 +57,10 @@ final class RawCeiling {
   private long errors;
   private int active;
 
-  RawCeiling(Vertx vertx, WebClient client, String baseUrl, int concurrency, long domains) {
+  RawCeiling(Vertx vertx, WebClient client, Endpoint endpoint, int concurrency, long domains) {
     this.vertx = vertx;
     this.client = client;
-    this.url = baseUrl + PATH;
+    this.endpoint = endpoint;
     this.concurrency = concurrency;
     this.domains = Math.max(1, domains);
   }
@@ -66,10 +93,7 @@ final class RawCeiling {
       return;
     }
     String domain = Population.tailDomain(next++ % domains);
-    client.getAbs(url)
-        .addQueryParam("domain", domain)
-        .putHeader("Fastly-Key", "bench")
-        .putHeader("Accept", "application/json")
+    endpoint.request(client, domain)
         .timeout(10_000)
         .send()
         .onComplete(ar -> {
@@ -77,7 +101,8 @@ final class RawCeiling {
           if (finished > warmEnd && finished <= end) {
             measured++;
             latency.record(finished - start);
-            if (ar.failed() || ar.result().statusCode() != 200) {
+            // RDAP answers a released name with 404: an answer, not an error.
+            if (ar.failed() || (ar.result().statusCode() != 200 && ar.result().statusCode() != 404)) {
               errors++;
             }
           }

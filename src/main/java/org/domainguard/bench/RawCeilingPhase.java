@@ -45,11 +45,15 @@ final class RawCeilingPhase {
   /** {@code provider}: the daemon's provider settings, whose HTTP client the loop uses. */
   Result run(Vertx vertx, AppConfig.Provider provider, BenchSetup setup, long domains) throws IOException, InterruptedException {
     int warmUp = warmUpSeconds(o);
-    out.printf("raw ceiling: WebClient loop, %d in flight, %d s warm-up + %d s...%n", o.concurrency(), warmUp, o.rawSeconds());
+    out.printf("raw ceiling: WebClient loop (%s), %d in flight, %d s warm-up + %d s...%n",
+        o.rdap() ? "RDAP lookups at each name's simulated server" : "Fastly format", o.concurrency(), warmUp, o.rawSeconds());
     setup.simulator().reset();
     WebClient client = Providers.webClient(vertx, provider);
     try {
-      Future<RawCeiling.Result> running = new RawCeiling(vertx, client, setup.simulator().baseUrl(), o.concurrency(), domains)
+      RawCeiling.Endpoint endpoint = o.rdap()
+          ? RawCeiling.rdap(RdapBootstrap.parse(setup.simulator().rdapBootstrap()))
+          : RawCeiling.fastly(setup.simulator().baseUrl());
+      Future<RawCeiling.Result> running = new RawCeiling(vertx, client, endpoint, o.concurrency(), domains)
           .run(Duration.ofSeconds(warmUp), Duration.ofSeconds(o.rawSeconds()));
       Thread.sleep(TimeUnit.SECONDS.toMillis(warmUp));
       CpuUsage.Sample measuredFrom = setup.cpu().sample();

@@ -118,6 +118,16 @@ final class SimulatorProcess implements AutoCloseable {
     }
   }
 
+  /** {@code GET /_sim/rdap/dns.json}: the RFC 9224 bootstrap of the simulator's RDAP servers. */
+  io.vertx.core.json.JsonObject rdapBootstrap() throws IOException, InterruptedException {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + RdapProviderSettings.BOOTSTRAP_PATH))
+        .GET().timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("simulator RDAP bootstrap answered " + r.statusCode());
+    }
+    return new io.vertx.core.json.JsonObject(r.body());
+  }
+
   /** {@code GET /_sim/stats}: requests, the largest per-second count, and the per-second counts (oldest first). */
   SimStats stats() throws IOException, InterruptedException {
     HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/_sim/stats"))

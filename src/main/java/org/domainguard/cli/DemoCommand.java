@@ -16,11 +16,13 @@ import java.util.Map;
 import java.util.Set;
 import org.domainguard.app.VertxRuntime;
 import org.domainguard.bench.AdminClient;
+import org.domainguard.bench.RdapProviderSettings;
 import org.domainguard.config.AppConfig;
 import org.domainguard.config.ConfigLoader;
 import org.domainguard.db.Database;
 import org.domainguard.db.DbTarget;
 import org.domainguard.db.EmbeddedDatabase;
+import org.domainguard.sim.Simulator;
 
 /**
  * {@code demo}: no set-up needed. A fresh embedded PostgreSQL of its own, the daemon with the
@@ -42,13 +44,15 @@ final class DemoCommand {
   }
 
   int run(CommandLine cmd) {
-    cmd.allow(Set.of("--config", "--once"), 0, 0);
+    cmd.allow(Set.of("--config", "--once", "--provider"), 0, 0);
+    boolean rdap = RdapProviderSettings.chosen(cmd.option("--provider", "simulator"), "simulator");
     PrometheusMeterRegistry registry = VertxRuntime.newRegistry();
     Vertx vertx = VertxRuntime.create(registry);
     Running demo = null;
     try {
-      out.println("domain-guard demo: starting embedded PostgreSQL (" + DATA_DIR + ") and the simulator...");
-      demo = start(vertx, registry);
+      out.println("domain-guard demo: starting embedded PostgreSQL (" + DATA_DIR + ") and the simulator"
+          + (rdap ? " (its RDAP servers as the provider)" : "") + "...");
+      demo = start(vertx, registry, rdap);
       Pool pool = demo.db().pool();
       out.printf("seeding %,d addresses over ~%,d domains...%n", ADDRESSES, TAIL_DOMAINS + 8);
       await(pool.preparedQuery(DemoSql.SEED).execute(Tuple.of(ADDRESSES, TAIL_DOMAINS)));
@@ -79,12 +83,16 @@ final class DemoCommand {
     return Main.serveUntilTerminated(vertx, () -> started.stop(vertx));
   }
 
-  /** What the demo runs: its database (and a pool on it, as the host application's), and the daemon. */
-  private record Running(EmbeddedDatabase embedded, Database db, RunningDaemon daemon) {
-    /** The daemon first (it finishes its in-flight checks), then the pool, then PostgreSQL. */
+  /**
+   * What the demo runs: its database (and a pool on it, as the host application's), the daemon,
+   * and with {@code --provider rdap} the simulator whose RDAP servers the daemon calls.
+   */
+  private record Running(EmbeddedDatabase embedded, Database db, RunningDaemon daemon, Simulator rdapSimulator) {
+    /** The daemon first (it finishes its in-flight checks), then the pool, the simulator, then PostgreSQL. */
     Future<Void> stop(Vertx vertx) {
       return (daemon == null ? Future.<Void>succeededFuture() : daemon.stop())
           .eventually(() -> db == null ? Future.succeededFuture() : db.close())
+          .eventually(() -> rdapSimulator == null ? Future.succeededFuture() : rdapSimulator.close())
           .eventually(() -> vertx.executeBlocking(() -> {
             embedded.close();
             return null;
@@ -92,17 +100,22 @@ final class DemoCommand {
     }
   }
 
-  private Running start(Vertx vertx, PrometheusMeterRegistry registry) {
+  private Running start(Vertx vertx, PrometheusMeterRegistry registry, boolean rdap) {
     EmbeddedDatabase embedded = await(vertx.executeBlocking(() -> {
       EmbeddedDatabase.wipe(DATA_DIR);
       return EmbeddedDatabase.start(DATA_DIR);
     }, false));
     DbTarget target = embedded.target("public");
-    Running partial = new Running(embedded, null, null);
+    Running partial = new Running(embedded, null, null, null);
     try {
       AppConfig config = await(config(vertx, env, target));
+      if (rdap) {
+        // The simulator as configured (its faults included), started here; the daemon reaches its RDAP servers through their bootstrap.
+        partial = new Running(embedded, null, null, await(Simulator.start(vertx, config.provider().simulator())));
+        config = await(config(vertx, env, target, rdapProvider(partial.rdapSimulator().baseUrl())));
+      }
       RunningDaemon daemon = RunningDaemon.start(vertx, config, registry);
-      return new Running(embedded, Database.attach(vertx, target, 2), daemon);
+      return new Running(embedded, Database.attach(vertx, target, 2), daemon, partial.rdapSimulator());
     } catch (RuntimeException e) {
       await(partial.stop(vertx));
       throw e;
@@ -117,13 +130,29 @@ final class DemoCommand {
     return ConfigLoader.load(vertx, Main.DEFAULT_CONFIG, false, demoDefaults(target), demoEnvironment(env));
   }
 
+  /** The same with {@code provider} merged over the demo's provider section ({@code --provider rdap}). */
+  static Future<AppConfig> config(Vertx vertx, Map<String, String> env, DbTarget target, JsonObject provider) {
+    JsonObject defaults = demoDefaults(target);
+    defaults.getJsonObject("provider").mergeIn(provider, true);
+    return ConfigLoader.load(vertx, Main.DEFAULT_CONFIG, false, defaults, demoEnvironment(env));
+  }
+
+  /** {@code --provider rdap}: the demo's rates, per simulated RDAP server as well as in all. */
+  static JsonObject rdapProvider(String simulatorBaseUrl) {
+    return RdapProviderSettings.provider(simulatorBaseUrl, DEMO_RATE, DEMO_BURST, DEMO_IN_FLIGHT);
+  }
+
+  private static final int DEMO_RATE = 5000;
+  private static final int DEMO_BURST = 500;
+  private static final int DEMO_IN_FLIGHT = 64;
+
   /** The demo's own defaults: fast enough to sweep ~20k domains in seconds, still under the limiter. */
   private static JsonObject demoDefaults(DbTarget target) {
     String url = "postgresql://" + target.user() + ":" + target.password() + "@" + target.host() + ":" + target.port() + "/" + target.database();
     return new JsonObject()
         .put("db", new JsonObject().put("url", url).put("schema", target.schema()))
         // The database is the demo's own, wiped at every start: the simulator's made-up answers may change it.
-        .put("provider", new JsonObject().put("name", "simulator").put("rate-per-second", 5000).put("burst", 500).put("max-in-flight", 64)
+        .put("provider", new JsonObject().put("name", "simulator").put("rate-per-second", DEMO_RATE).put("burst", DEMO_BURST).put("max-in-flight", DEMO_IN_FLIGHT)
             .put("simulator", new JsonObject().put("allow-external-db", true)))
         // Its admin API takes no token: serve it on loopback only, whatever the configuration file says.
         .put("http", new JsonObject().put("host", "127.0.0.1").put("admin", new JsonObject().put("insecure", true)))

@@ -37,13 +37,15 @@ public final class Main {
       commands:
         run [--config FILE]          the daemon (default config conf/config.yaml)
         demo [--once]                embedded PostgreSQL + simulator + demo data; one sweep, then serve
-        simulate [--port N]          the built-in status-API simulator alone
+             [--provider rdap]       (the daemon calls the simulator's RDAP servers through their bootstrap)
+        simulate [--port N]          the built-in status-API simulator alone (Fastly format and RDAP)
         check DOMAIN [--config FILE] one check through the configured provider, printed; changes nothing
         explain ADDRESS... | -       how each address is watched or why it is skipped, one JSON line each
                 [--config FILE]      ('-': one address per line on stdin); with db.url set, also the
                                      domain's phase and the address's verification; changes nothing
         migrate [--config FILE]      apply database migrations and exit
-        bench [--quick] [options]    sweep throughput vs the raw ceiling, limiter accuracy, memory (scripts/bench.sh)
+        bench [--quick] [options]    sweep throughput vs the raw ceiling, limiter accuracy, memory (scripts/bench.sh);
+                                     --provider rdap: through the simulator's RDAP servers
         --help                       this text
 
       exit codes: 0 success, 2 bad usage or configuration, 1 runtime failure

@@ -26,9 +26,8 @@ final class SimulateCommand {
     try {
       AppConfig.Simulator s = Main.loadConfig(vertx, cmd, env).provider().simulator();
       int port = port(cmd.option("--port", String.valueOf(s.port() == 0 ? 8081 : s.port())));
-      sim = await(Simulator.start(vertx, new AppConfig.Simulator(port, s.latency(), s.errorRate(),
-          s.rateLimitRate(), s.timeoutRate(), s.malformedRate(), s.retryAfterSeconds(), s.seed())));
-      out.println("simulator listening on " + sim.baseUrl() + " (Fastly and Domainr formats; /_sim/stats)");
+      sim = await(Simulator.start(vertx, s.withPort(port)));
+      out.println("simulator listening on " + sim.baseUrl() + " (Fastly and Domainr formats, RDAP under /rdap/srvN/ with its bootstrap at /_sim/rdap/dns.json; /_sim/stats)");
     } catch (RuntimeException e) {
       await(vertx.close());
       throw e;

@@ -109,7 +109,43 @@ public record AppConfig(
       double timeoutRate,
       double malformedRate,
       int retryAfterSeconds,
-      long seed) {}
+      long seed,
+      SimulatedRdap rdap) {
+
+    /** No per-server RDAP faults: every simulated RDAP server has the knobs above. */
+    public Simulator(int port, Duration latency, double errorRate, double rateLimitRate, double timeoutRate,
+        double malformedRate, int retryAfterSeconds, long seed) {
+      this(port, latency, errorRate, rateLimitRate, timeoutRate, malformedRate, retryAfterSeconds, seed,
+          new SimulatedRdap(SimulatedRdap.DEFAULT_SERVERS, java.util.Map.of()));
+    }
+
+    /** The same simulator on another port. */
+    public Simulator withPort(int newPort) {
+      return new Simulator(newPort, latency, errorRate, rateLimitRate, timeoutRate, malformedRate, retryAfterSeconds, seed, rdap);
+    }
+
+    /** The fault knobs every simulated RDAP server starts with unless {@code rdap.faults} names it. */
+    public SimulatedServerFaults faults() {
+      return new SimulatedServerFaults(latency, errorRate, rateLimitRate, timeoutRate, malformedRate, retryAfterSeconds);
+    }
+  }
+
+  /**
+   * The simulator's RDAP servers ({@code provider.simulator.rdap}): how many ({@code srv0} ...), and
+   * per server name the fault knobs that replace the simulator-wide ones for it.
+   */
+  public record SimulatedRdap(int servers, java.util.Map<String, SimulatedServerFaults> faults) {
+    public static final int DEFAULT_SERVERS = 4;
+    public static final int MAX_SERVERS = 16;
+
+    public SimulatedRdap {
+      faults = java.util.Map.copyOf(faults);
+    }
+  }
+
+  /** One simulated server's latency and fault rates (fractions of its requests, summing to at most 1). */
+  public record SimulatedServerFaults(
+      Duration latency, double errorRate, double rateLimitRate, double timeoutRate, double malformedRate, int retryAfterSeconds) {}
 
   public record Schedule(
       Duration active,
@@ -281,7 +317,8 @@ public record AppConfig(
             r.decimal("provider.simulator.timeout-rate", 0, 0, 1),
             r.decimal("provider.simulator.malformed-rate", 0, 0, 1),
             r.integer("provider.simulator.retry-after-seconds", 1, 0, 3600),
-            r.integer("provider.simulator.seed", 42, 0, Integer.MAX_VALUE)),
+            r.integer("provider.simulator.seed", 42, 0, Integer.MAX_VALUE),
+            simulatedRdap(r)),
         r.bool("provider.simulator.allow-external-db", false),
         rdap(r));
   }
@@ -381,6 +418,49 @@ public record AppConfig(
       entry.rejectUnknown();
     }
     return hosts;
+  }
+
+  /** {@code provider.simulator.rdap}: the number of servers and, by server name, its own fault knobs. */
+  private static SimulatedRdap simulatedRdap(ConfigReader r) {
+    int servers = r.integer("provider.simulator.rdap.servers", SimulatedRdap.DEFAULT_SERVERS, 1, SimulatedRdap.MAX_SERVERS);
+    SimulatedServerFaults defaults = new SimulatedServerFaults(
+        r.duration("provider.simulator.latency", "0ms"),
+        r.decimal("provider.simulator.error-rate", 0, 0, 1),
+        r.decimal("provider.simulator.rate-limit-rate", 0, 0, 1),
+        r.decimal("provider.simulator.timeout-rate", 0, 0, 1),
+        r.decimal("provider.simulator.malformed-rate", 0, 0, 1),
+        r.integer("provider.simulator.retry-after-seconds", 1, 0, 3600));
+    String key = "provider.simulator.rdap.faults";
+    Object raw = r.raw(key);
+    java.util.Map<String, SimulatedServerFaults> faults = new java.util.TreeMap<>();
+    if (raw != null && !(raw instanceof JsonObject)) {
+      throw new ConfigException(key, "expected a section: server name (srv0 ...) to its fault knobs");
+    }
+    if (raw instanceof JsonObject byServer) {
+      for (String server : byServer.fieldNames()) {
+        String at = key + "." + server;
+        if (!server.matches("srv\\d{1,2}") || Integer.parseInt(server.substring(3)) >= servers) {
+          throw new ConfigException(at, "not a simulated server: expected srv0 to srv" + (servers - 1));
+        }
+        if (!(byServer.getValue(server) instanceof JsonObject knobs)) {
+          throw new ConfigException(at, "expected a section of fault knobs");
+        }
+        ConfigReader s = new ConfigReader(knobs, at + ".");
+        SimulatedServerFaults f = new SimulatedServerFaults(
+            s.duration("latency", Durations.format(defaults.latency())),
+            s.decimal("error-rate", defaults.errorRate(), 0, 1),
+            s.decimal("rate-limit-rate", defaults.rateLimitRate(), 0, 1),
+            s.decimal("timeout-rate", defaults.timeoutRate(), 0, 1),
+            s.decimal("malformed-rate", defaults.malformedRate(), 0, 1),
+            s.integer("retry-after-seconds", defaults.retryAfterSeconds(), 0, 3600));
+        s.rejectUnknown();
+        if (f.errorRate() + f.rateLimitRate() + f.timeoutRate() + f.malformedRate() > 1 + 1e-9) {
+          throw new ConfigException(at, "the fault rates add up to more than 1");
+        }
+        faults.put(server, f);
+      }
+    }
+    return new SimulatedRdap(servers, faults);
   }
 
   private static String httpUrl(ConfigReader r, String key, String fallback) {

@@ -14,8 +14,13 @@ final class RandomFaults {
   private static final Fault[] KINDS = {Fault.ERROR, Fault.RATE_LIMITED, Fault.TIMEOUT, Fault.MALFORMED};
 
   RandomFaults(AppConfig.Simulator settings) {
-    this.random = new SplittableRandom(settings.seed());
-    this.rates = new double[] {settings.errorRate(), settings.rateLimitRate(), settings.timeoutRate(), settings.malformedRate()};
+    this(settings.seed(), settings.faults());
+  }
+
+  /** One simulated RDAP server's draws: seeded apart from the other servers'. */
+  RandomFaults(long seed, AppConfig.SimulatedServerFaults knobs) {
+    this.random = new SplittableRandom(seed);
+    this.rates = new double[] {knobs.errorRate(), knobs.rateLimitRate(), knobs.timeoutRate(), knobs.malformedRate()};
   }
 
   Fault draw() {

@@ -13,6 +13,17 @@ final class Replies {
 
   /** {@code body} need not be valid JSON: the malformed fault sends a truncated one. */
   static void raw(RoutingContext ctx, int status, String body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+    raw(ctx, status, "application/json", body);
+  }
+
+  /** An RDAP answer (RFC 7480 §4.2): labelled application/rdap+json. */
+  static void rdap(RoutingContext ctx, int status, String body) {
+    raw(ctx, status, RDAP_JSON, body);
+  }
+
+  static final String RDAP_JSON = "application/rdap+json";
+
+  private static void raw(RoutingContext ctx, int status, String contentType, String body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", contentType).end(body);
   }
 }

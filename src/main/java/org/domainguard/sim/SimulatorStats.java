@@ -5,7 +5,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Counts status requests as they arrive, so tests and benchmarks can check how hard the daemon
@@ -22,10 +24,33 @@ final class SimulatorStats {
   private final Map<String, Long> byDomain = new HashMap<>();
   private long total;
   private long maxPerSecond;
+  /** Per simulated RDAP server: requests, and the HTTP statuses answered (held requests have none). */
+  private final Map<String, ServerCounts> rdap = new TreeMap<>();
+
+  private static final class ServerCounts {
+    long requests;
+    final Map<String, Long> answers = new TreeMap<>();
+  }
 
   SimulatorStats(Clock clock) {
+    this(clock, List.of());
+  }
+
+  /** {@code rdapServers}: the simulated RDAP servers, listed in the statistics even before their first request. */
+  SimulatorStats(Clock clock, List<String> rdapServers) {
     this.clock = clock;
+    rdapServers.forEach(name -> rdap.put(name, new ServerCounts()));
     reset();
+  }
+
+  /** Records an RDAP request to {@code server} (the status request itself is counted by {@link #record}). */
+  void recordRdap(String server) {
+    rdap.computeIfAbsent(server, k -> new ServerCounts()).requests++;
+  }
+
+  /** Records the HTTP status {@code server} answered with. */
+  void recordRdapAnswer(String server, int status) {
+    rdap.computeIfAbsent(server, k -> new ServerCounts()).answers.merge(Integer.toString(status), 1L, Long::sum);
   }
 
   /** Records one status request; {@code domain} is null when the request named no valid domain. */
@@ -49,9 +74,13 @@ final class SimulatorStats {
     byDomain.clear();
     total = 0;
     maxPerSecond = 0;
+    rdap.replaceAll((name, counts) -> new ServerCounts());
   }
 
-  /** {@code perSecond} lists the last 120 seconds, oldest first, ending with the current second. */
+  /**
+   * {@code perSecond} lists the last 120 seconds, oldest first, ending with the current second;
+   * {@code rdap} has per simulated server {@code {"requests": N, "answers": {"200": N, "429": N, ...}}}.
+   */
   JsonObject toJson() {
     long now = Math.floorDiv(clock.millis(), 1000L);
     JsonArray perSecond = new JsonArray();
@@ -63,6 +92,15 @@ final class SimulatorStats {
         .put("requests", total)
         .put("byDomain", new JsonObject(new HashMap<>(byDomain)))
         .put("maxPerSecond", maxPerSecond)
-        .put("perSecond", perSecond);
+        .put("perSecond", perSecond)
+        .put("rdap", rdapJson());
+  }
+
+  private JsonObject rdapJson() {
+    JsonObject servers = new JsonObject();
+    rdap.forEach((name, counts) -> servers.put(name, new JsonObject()
+        .put("requests", counts.requests)
+        .put("answers", new JsonObject(new HashMap<>(counts.answers)))));
+    return servers;
   }
 }

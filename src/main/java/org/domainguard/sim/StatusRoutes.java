@@ -91,6 +91,10 @@ final class StatusRoutes {
 
   /** Never answers; the client's own timeout should fire first. Closing the connection cancels the timer. */
   private void hold(RoutingContext ctx) {
+    hold(vertx, ctx);
+  }
+
+  static void hold(Vertx vertx, RoutingContext ctx) {
     long timer = vertx.setTimer(HOLD_MILLIS, id -> ctx.request().connection().close());
     ctx.response().closeHandler(v -> vertx.cancelTimer(timer));
   }

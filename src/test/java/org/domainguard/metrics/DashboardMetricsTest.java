@@ -27,6 +27,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DashboardMetricsTest {
   private static final Pattern METRIC = Pattern.compile("\\b((?:domainguard|jvm|process)_[a-z0-9_]*[a-z0-9])\\b");
 
+  /** The rdap provider's per-server metrics: calls {server,outcome}, breaker state {server}, bucket wait {server} (histogram). */
+  private static final Set<String> RDAP_METRICS =
+      Set.of("domainguard_rdap_calls_total", "domainguard_rdap_circuit_open", "domainguard_rdap_wait_seconds");
+
   private static Set<String> namesIn(Path file) throws IOException {
     Set<String> names = new TreeSet<>();
     Matcher m = METRIC.matcher(Files.readString(file));
@@ -41,6 +45,12 @@ class DashboardMetricsTest {
     Set<String> used = new TreeSet<>(namesIn(Path.of("dashboards/domain-guard.json")));
     used.addAll(namesIn(Path.of("dashboards/alerts.yml")));
     assertTrue(used.size() > 10, "the dashboard queries domain-guard metrics: " + used);
+    // The RDAP series exist only while the rdap provider runs (this daemon calls the simulator's
+    // Fastly format): the dashboard must use exactly their agreed names.
+    Set<String> rdap = new TreeSet<>(used.stream().filter(n -> n.startsWith("domainguard_rdap_")).toList());
+    Set<String> rdapBases = new TreeSet<>(rdap.stream().map(n -> n.replaceFirst("_(bucket|count|sum)$", "")).toList());
+    assertEquals(RDAP_METRICS, rdapBases, "the RDAP servers row and its alert use the rdap provider's metric names");
+    used.removeAll(rdap);
 
     TestDaemon d = TestDaemon.start(vertx, TestDatabase.emptySchema(), "", Map.of());
     try {
