@@ -342,9 +342,9 @@ public record AppConfig(
         bootstrap,
         r.duration("provider.rdap.bootstrap-refresh", "24h"),
         rdapServers(r.raw("provider.rdap.servers")),
-        r.decimal("provider.rdap.rate-per-server", 5, 0.001, 10_000),
-        r.integer("provider.rdap.burst-per-server", 5, 1, 10_000),
-        r.integer("provider.rdap.max-in-flight-per-server", 4, 1, 1_000),
+        r.decimal("provider.rdap.rate-per-server", 5, 0.001, 1_000_000),
+        r.integer("provider.rdap.burst-per-server", 5, 1, 1_000_000),
+        r.integer("provider.rdap.max-in-flight-per-server", 4, 1, 10_000),
         rdapHosts(r.raw("provider.rdap.hosts")));
   }
 
@@ -414,7 +414,7 @@ public record AppConfig(
       }
       ConfigReader entry = new ConfigReader(limits, key + "." + host + ".");
       hosts.put(host.toLowerCase(java.util.Locale.ROOT), new HostLimit(
-          entry.decimal("rate-per-second", 5, 0.001, 10_000), entry.integer("burst", 5, 1, 10_000)));
+          entry.decimal("rate-per-second", 5, 0.001, 1_000_000), entry.integer("burst", 5, 1, 1_000_000)));
       entry.rejectUnknown();
     }
     return hosts;

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import org.domainguard.check.CheckAbandonedException;
 import org.domainguard.testing.HeldStatusApi;
+import org.domainguard.testing.Await;
 import org.domainguard.testing.TestDaemon;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -137,7 +138,10 @@ class RecheckQueueTest {
     assertEquals("too_many_requests", refused.bodyAsJsonObject().getString("error"));
     assertTrue(Long.parseLong(refused.getHeader("Retry-After")) >= 1, refused.getHeader("Retry-After"));
     assertEquals(1, provider.asked("d" + MAX_PENDING + ".com"), "only the set-up sweep asked about it");
-    assertEquals(1, d.count("SELECT count(*) FROM admin_actions WHERE action = 'recheck' AND status = 429 AND target = 'd" + MAX_PENDING + ".com'"));
+    String refusedRow = "SELECT count(*) FROM admin_actions WHERE action = 'recheck' AND status = 429 AND target = 'd" + MAX_PENDING + ".com'";
+    // The audit row is written as the answer goes out, not before it.
+    Await.until("the refused attempt's audit row", () -> d.count(refusedRow) > 0);
+    assertEquals(1, d.count(refusedRow));
 
     provider.release();
     allAnswered200(accepted);
@@ -160,7 +164,9 @@ class RecheckQueueTest {
 
     await(client.close());
     untilWaiting(MAX_PENDING - RUNNING - 1);
-    assertEquals(1, d.count("SELECT count(*) FROM admin_actions WHERE target = '" + gone + "' AND status = 499 AND outcome = 'client_closed'"));
+    String droppedRow = "SELECT count(*) FROM admin_actions WHERE target = '" + gone + "' AND status = 499 AND outcome = 'client_closed'";
+    Await.until("the dropped recheck's audit row", () -> d.count(droppedRow) > 0);
+    assertEquals(1, d.count(droppedRow));
     provider.release();
     allAnswered200(others);
 
