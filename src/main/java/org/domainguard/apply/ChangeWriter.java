@@ -70,7 +70,11 @@ public final class ChangeWriter {
       .column("failure_count", INT, r -> r.decision().failureCount())
       .column("error", TEXT, r -> error(r.result()));
 
-  /** The result's state and next check; a re-verification during the check brings the next check forward. */
+  /**
+   * The result's state and next check; a re-verification during the check brings the next check
+   * forward. A written result frees its domain for the next claim, in the same row update (whoever
+   * claimed it has checked that the claim was still its own).
+   */
   static final String UPDATE_DOMAINS = """
       UPDATE domains d SET
           phase = t.phase,
@@ -81,7 +85,9 @@ public final class ChangeWriter {
           last_success_at = CASE WHEN t.ok THEN t.finished_at ELSE d.last_success_at END,
           next_check_at = CASE WHEN d.recheck_requested_at >= t.started_at THEN t.finished_at ELSE t.next_check_at END,
           failure_count = t.failure_count,
-          last_error = t.error
+          last_error = t.error,
+          lease_owner = NULL,
+          lease_expires_at = NULL
       FROM\s""" + DOMAINS.from("t") + "\nWHERE d.id = t.id";
 
   private static final Unnest<CheckRecord> CANDIDATES = Unnest.<CheckRecord>of()

@@ -24,15 +24,12 @@ import org.domainguard.db.Timestamps;
  */
 public final class DueSource {
   /**
-   * Gives back, inside a result's write, the leases still this daemon's ($2), locking those rows in
-   * id order (so two writers never deadlock); the ids returned are the results that may be written.
+   * Inside a result's write: locks, in id order (so two writers never deadlock), those of the
+   * batch's domains still leased to this daemon ($2); the ids returned are the results that may be
+   * written. Writing a result frees its domain (see apply/ChangeWriter), in the same transaction.
    */
-  static final String RELEASE_FOR_WRITE = """
-      WITH own AS (
-          SELECT id FROM domains WHERE id = ANY($1::bigint[]) AND lease_owner = $2 ORDER BY id FOR UPDATE)
-      UPDATE domains d SET lease_owner = NULL, lease_expires_at = NULL
-      FROM own WHERE d.id = own.id
-      RETURNING d.id""";
+  static final String LOCK_OWN_FOR_WRITE = """
+      SELECT id FROM domains WHERE id = ANY($1::bigint[]) AND lease_owner = $2 ORDER BY id FOR UPDATE""";
 
   private final Pool pool;
   private final String owner;
@@ -82,12 +79,12 @@ public final class DueSource {
     return pool.preparedQuery(Sql.RELEASE_LEASES).execute(Tuple.tuple().addValue(owner).addValue(ids.toArray(Long[]::new))).mapEmpty();
   }
 
-  /** Inside the caller's transaction: releases those of {@code ids} still leased here and says which they were. */
-  Future<Set<Long>> releaseForWrite(SqlConnection conn, List<Long> ids) {
-    return conn.preparedQuery(RELEASE_FOR_WRITE).execute(Tuple.tuple().addValue(ids.toArray(Long[]::new)).addValue(owner)).map(rows -> {
-      Set<Long> released = new HashSet<>();
-      rows.forEach(row -> released.add(row.getLong(0)));
-      return released;
+  /** Inside the caller's transaction: locks those of {@code ids} still leased here and says which they are. */
+  Future<Set<Long>> lockOwnForWrite(SqlConnection conn, List<Long> ids) {
+    return conn.preparedQuery(LOCK_OWN_FOR_WRITE).execute(Tuple.tuple().addValue(ids.toArray(Long[]::new)).addValue(owner)).map(rows -> {
+      Set<Long> own = new HashSet<>();
+      rows.forEach(row -> own.add(row.getLong(0)));
+      return own;
     });
   }
 

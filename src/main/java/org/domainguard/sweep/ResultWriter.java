@@ -24,9 +24,9 @@ import org.domainguard.metrics.Metrics;
 
 /**
  * Writes check results in batches: up to {@code batch-size} records or whatever arrived within
- * {@code max-delay}, one transaction each. The transaction gives back the batch's leases (only
- * those still this daemon's: a result whose lease another daemon took over writes nothing), has
- * {@link ChangeWriter} apply the results, and adds the sweeps' progress. Batches are written one
+ * {@code max-delay}, one transaction each. The transaction locks the batch's domains still leased
+ * to this daemon (a result whose lease another daemon took over writes nothing), has
+ * {@link ChangeWriter} apply the results (which frees each domain), and adds the sweeps' progress. Batches are written one
  * at a time, in arrival order. Must be used from one event loop.
  */
 public final class ResultWriter {
@@ -143,7 +143,7 @@ public final class ResultWriter {
   }
 
   private Future<Written> write(SqlConnection conn, List<CheckRecord> all, ChangeWriter.Reservation reserved) {
-    return leases.releaseForWrite(conn, all.stream().map(r -> r.state().id()).toList()).compose(leased -> {
+    return leases.lockOwnForWrite(conn, all.stream().map(r -> r.state().id()).toList()).compose(leased -> {
       List<CheckRecord> own = all.stream().filter(r -> leased.contains(r.state().id())).toList();
       if (own.isEmpty()) {
         return Future.succeededFuture(new Written(ChangeWriter.Changes.NONE, leased));
