@@ -63,8 +63,4 @@ final class CallWindow {
     }
   }
 
-  /** Slots taken right now (answered calls count until their second has passed). */
-  synchronized long held() {
-    return held;
-  }
 }
