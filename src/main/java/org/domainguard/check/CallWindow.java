@@ -62,5 +62,4 @@ final class CallWindow {
       next.complete();
     }
   }
-
 }
