@@ -27,8 +27,6 @@ public final class DomainChecker {
    * after {@code provider.max-check-wait}, which the lease is validated to outlast.
    */
   static final int MAX_RATE_LIMITED_TURNS = 20;
-  /** The longest pause one Retry-After can impose. */
-  static final Duration MAX_PAUSE = Duration.ofMinutes(1);
 
   private final Vertx vertx;
   private final StatusProvider provider;
@@ -127,11 +125,7 @@ public final class DomainChecker {
                 : Future.succeededFuture(new Attempted(answer, attempt));
           }
           if (failure.outcome() == Outcome.RATE_LIMITED) {
-            Duration asked = failure.retryAfter() != null ? failure.retryAfter() : config.defaultRetryAfter();
-            // A provider asking for a year (or a date in 9999) must not stop checking until restart.
-            // Nor longer than a fresh check may wait, or every check would be deferred at once until it ends.
-            Duration cap = MAX_PAUSE.compareTo(config.maxCheckWait()) < 0 ? MAX_PAUSE : config.maxCheckWait();
-            Duration pause = asked.compareTo(cap) > 0 ? cap : asked;
+            Duration pause = config.pauseFor(failure.retryAfter());
             bucket.pause(pause.toNanos());
             log.debug("rate limited provider={} domain={} pauseMs={}", provider.name(), domain, pause.toMillis());
             boolean patienceLeft = rateLimitedTurns + 1 < MAX_RATE_LIMITED_TURNS && System.nanoTime() < deadline;

@@ -1,7 +1,10 @@
 package org.domainguard.check;
 
+import io.netty.channel.ConnectTimeoutException;
+
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 /** What a provider said about one domain: its status tokens, or a typed failure. */
 public sealed interface ProviderAnswer {
@@ -37,6 +40,16 @@ public sealed interface ProviderAnswer {
    * exception class) and never contains credentials.
    */
   record Failure(Outcome outcome, String detail, Duration retryAfter) implements ProviderAnswer {
+    /**
+     * The call itself failed (connection, timeout): the detail is the exception's class name only,
+     * never its message, which may quote a URL with credentials.
+     */
+    public static Failure ofTransport(Throwable error) {
+      boolean timedOut = error instanceof TimeoutException || error instanceof ConnectTimeoutException;
+      String name = error.getClass().getSimpleName();
+      return new Failure(timedOut ? Outcome.TIMEOUT : Outcome.ERROR, name.isEmpty() ? error.getClass().getName() : name, null);
+    }
+
     public Failure {
       if (outcome == Outcome.OK) {
         throw new IllegalArgumentException("a failure cannot have outcome ok");

@@ -1,6 +1,5 @@
 package org.domainguard.check;
 
-import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -10,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Clock;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -33,7 +31,7 @@ final class ProviderHttp {
    */
   static Future<ProviderAnswer> send(HttpRequest<Buffer> request, Function<JsonObject, ProviderAnswer> statusOf, Clock clock) {
     return request.send().transform(sent -> Future.succeededFuture(
-        sent.succeeded() ? answer(sent.result(), statusOf, clock) : failure(sent.cause())));
+        sent.succeeded() ? answer(sent.result(), statusOf, clock) : ProviderAnswer.Failure.ofTransport(sent.cause())));
   }
 
   /** Longer than any real list of status tokens. */
@@ -90,10 +88,4 @@ final class ProviderHttp {
     return "";
   }
 
-  private static ProviderAnswer failure(Throwable error) {
-    boolean timedOut = error instanceof TimeoutException || error instanceof ConnectTimeoutException;
-    String name = error.getClass().getSimpleName();
-    return new ProviderAnswer.Failure(timedOut ? Outcome.TIMEOUT : Outcome.ERROR,
-        name.isEmpty() ? error.getClass().getName() : name, null);
-  }
 }

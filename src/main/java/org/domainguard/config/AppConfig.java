@@ -53,6 +53,20 @@ public record AppConfig(
     }
 
     /**
+     * How long a 429 pauses calls: what it asked ({@code default-retry-after} when it asked
+     * nothing), but never more than a minute — a provider asking for a year (or a date in 9999) must
+     * not stop checking until restart — nor longer than a fresh check may wait, or every check would
+     * be deferred at once until the pause ends.
+     */
+    public Duration pauseFor(Duration asked) {
+      Duration pause = asked == null ? defaultRetryAfter : asked;
+      Duration cap = MAX_PAUSE.compareTo(maxCheckWait) < 0 ? MAX_PAUSE : maxCheckWait;
+      return pause.compareTo(cap) > 0 ? cap : pause;
+    }
+
+    private static final Duration MAX_PAUSE = Duration.ofMinutes(1);
+
+    /**
      * The longest one check may take, waits included: what a lease must outlast so that no other
      * daemon takes the domain over while its result is still to be written.
      */

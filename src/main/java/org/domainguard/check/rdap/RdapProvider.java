@@ -1,6 +1,5 @@
 package org.domainguard.check.rdap;
 
-import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -10,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.domainguard.check.HttpRetryAfter;
 import org.domainguard.check.Outcome;
@@ -32,8 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RdapProvider implements StatusProvider {
   private static final Logger log = LoggerFactory.getLogger(RdapProvider.class);
-  /** The longest pause one Retry-After can impose on a server. */
-  static final Duration MAX_PAUSE = Duration.ofMinutes(2);
   /** The detail of an answer made without a call because the server could not take one. */
   public static final String SERVER_BUSY = "server busy";
 
@@ -106,7 +102,14 @@ public final class RdapProvider implements StatusProvider {
           .timeout(config.responseTimeout().toMillis())
           .send()
           .transform(sent -> {
-            ProviderAnswer answer = sent.succeeded() ? answer(server, limiter, sent.result()) : failure(sent.cause());
+            ProviderAnswer answer;
+            try {
+              answer = sent.succeeded() ? answer(server, limiter, sent.result()) : ProviderAnswer.Failure.ofTransport(sent.cause());
+            } catch (RuntimeException bug) {
+              // A bug reading the answer fails the check loudly, but never keeps the server's slot.
+              limiter.finished(Outcome.OK);
+              throw bug;
+            }
             Outcome outcome = answer instanceof ProviderAnswer.Failure f ? f.outcome() : Outcome.OK;
             limiter.finished(outcome);
             metrics.rdapCall(limiter.host(), outcome);
@@ -117,10 +120,7 @@ public final class RdapProvider implements StatusProvider {
 
   private ProviderAnswer answer(RdapServers.Server server, ServerLimiter limiter, HttpResponse<Buffer> response) {
     if (response.statusCode() == 429) {
-      Duration asked = HttpRetryAfter.parse(response.getHeader("Retry-After"), clock.instant());
-      Duration pause = asked == null ? config.defaultRetryAfter() : asked;
-      Duration cap = MAX_PAUSE.compareTo(config.maxCheckWait()) < 0 ? MAX_PAUSE : config.maxCheckWait();
-      pause = pause.compareTo(cap) > 0 ? cap : pause;
+      Duration pause = config.pauseFor(HttpRetryAfter.parse(response.getHeader("Retry-After"), clock.instant()));
       limiter.pause(pause.toNanos());
       metrics.rdapRateLimited(limiter.host());
       log.debug("RDAP server rate limited server={} pauseMs={}", limiter.host(), pause.toMillis());
@@ -129,11 +129,6 @@ public final class RdapProvider implements StatusProvider {
     return RdapAnswers.answer(server.base(), response.statusCode(), response.body(), clock.instant());
   }
 
-  private static ProviderAnswer failure(Throwable error) {
-    boolean timedOut = error instanceof TimeoutException || error instanceof ConnectTimeoutException;
-    String name = error.getClass().getSimpleName();
-    return new ProviderAnswer.Failure(timedOut ? Outcome.TIMEOUT : Outcome.ERROR, name.isEmpty() ? error.getClass().getName() : name, null);
-  }
 
   private ServerLimiter limiter(String host) {
     return limiters.computeIfAbsent(host, h -> {
@@ -143,8 +138,4 @@ public final class RdapProvider implements StatusProvider {
     });
   }
 
-  /** The limiter of {@code host}, for tests and the check command. */
-  ServerLimiter limiterOf(String host) {
-    return limiters.get(host);
-  }
 }
