@@ -124,13 +124,14 @@ public final class DaemonVerticle extends VerticleBase {
     long refresh = config.metrics().refreshInterval().toMillis();
     vertx.setPeriodic(0, refresh, id -> phases.refresh().compose(v -> held.refreshGauge())
         .onFailure(e -> log.warn("gauge refresh from the database failed", e)));
-    sweeps.onSweepFinished(id -> phases.refresh().compose(v -> addresses.refresh()).compose(v -> held.refreshGauge()));
+    sweeps.onSweepFinished(id -> phases.refresh().compose(v -> addresses.refresh()).compose(v -> held.refreshGauge())
+        .onFailure(e -> log.warn("gauge refresh after a sweep failed", e)));
 
     router = Router.router(vertx);
     new HealthRoutes(db, checker::breakerState).mount(router);
     new MetricsRoute(registry).mount(router);
     Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
-        vertx, config.http().admin(), sweeps, rechecks, sweepStore, held, new SweepRevert(db.pool()), db.pool(), registry, clock));
+        vertx, config.http().admin(), sweeps, rechecks, sweepStore, held, new SweepRevert(db.pool()), db.pool(), registry, clock, () -> suffixes.get()));
     return suffixes.start()
         .onSuccess(list -> scheduleDiscovery(discovery, addresses))
         .compose(list -> adminApi)

@@ -1,7 +1,6 @@
 package org.domainguard.check;
 
 import io.netty.channel.ConnectTimeoutException;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;

@@ -338,20 +338,7 @@ public record AppConfig(
   }
 
   private static Rdap rdap(ConfigReader r) {
-    String bootstrap = r.string("provider.rdap.bootstrap-url", "https://data.iana.org/rdap/dns.json");
-    if (!bootstrap.equals(BUNDLED_BOOTSTRAP)) {
-      try {
-        URI uri = new URI(bootstrap);
-        String scheme = uri.getScheme();
-        boolean web = ("http".equals(scheme) || "https".equals(scheme)) && uri.getHost() != null;
-        if (!web && !("file".equals(scheme) && uri.getPath() != null)) {
-          throw new ConfigException("provider.rdap.bootstrap-url",
-              "expected an http://, https:// or file: URL, or bundled, got '" + Urls.redact(bootstrap) + "'");
-        }
-      } catch (java.net.URISyntaxException e) {
-        throw new ConfigException("provider.rdap.bootstrap-url", "is not a valid URL: '" + Urls.redact(bootstrap) + "'");
-      }
-    }
+    String bootstrap = sourceUrl(r, "provider.rdap.bootstrap-url", "https://data.iana.org/rdap/dns.json", BUNDLED_BOOTSTRAP);
     return new Rdap(
         bootstrap,
         r.duration("provider.rdap.bootstrap-refresh", "24h"),
@@ -490,23 +477,33 @@ public record AppConfig(
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
+  /**
+   * A data source the daemon fetches: an http(s) URL with a host, a {@code file:} URL with a path,
+   * or {@code bundled} (the snapshot in the jar, never fetched). Errors mask credentials in the URL.
+   */
+  private static String sourceUrl(ConfigReader r, String key, String fallback, String bundled) {
+    String url = r.string(key, fallback);
+    if (url.equals(bundled)) {
+      return url;
+    }
+    try {
+      URI uri = new URI(url);
+      boolean web = ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+      boolean file = "file".equals(uri.getScheme()) && uri.getPath() != null && !uri.getPath().isEmpty();
+      if (!web && !file) {
+        throw new ConfigException(key, "expected an http(s):// or file: URL, or " + bundled + ", got '" + Urls.redact(url) + "'");
+      }
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException(key, "is not a valid URL: '" + Urls.redact(url) + "'");
+    }
+    return url;
+  }
+
   public static final String DEFAULT_PUBLIC_SUFFIX_LIST = "https://publicsuffix.org/list/public_suffix_list.dat";
 
   private static Discovery discovery(ConfigReader r) {
     String key = "discovery.public-suffix-list";
-    String list = r.string(key, DEFAULT_PUBLIC_SUFFIX_LIST);
-    if (!list.equals("bundled")) {
-      try {
-        URI uri = new URI(list);
-        boolean web = ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
-        boolean file = "file".equals(uri.getScheme()) && uri.getPath() != null && !uri.getPath().isEmpty();
-        if (!web && !file) {
-          throw new ConfigException(key, "expected an http(s):// or file: URL, or bundled, got '" + list + "'");
-        }
-      } catch (java.net.URISyntaxException e) {
-        throw new ConfigException(key, "is not a valid URL: '" + list + "'");
-      }
-    }
+    String list = sourceUrl(r, key, DEFAULT_PUBLIC_SUFFIX_LIST, "bundled");
     return new Discovery(list, r.duration("discovery.public-suffix-refresh", "7d"));
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import org.domainguard.config.Urls;
 
 /**
  * Where the Public Suffix List comes from: an {@code http(s)} URL (vertx-web-client), a
@@ -36,8 +37,9 @@ public final class SuffixListSource {
     this.clock = clock;
   }
 
+  /** Where the list comes from, as it may be printed and stored: credentials in the URL masked. */
   public String location() {
-    return location;
+    return Urls.redact(location);
   }
 
   /** False for {@code bundled}: nothing to fetch. */
@@ -77,11 +79,11 @@ public final class SuffixListSource {
 
   private Future<String> body(HttpResponse<Buffer> response) {
     if (response.statusCode() != 200) {
-      return Future.failedFuture(new IllegalStateException("HTTP " + response.statusCode() + " from " + location));
+      return Future.failedFuture(new IllegalStateException("HTTP " + response.statusCode() + " from " + location()));
     }
     Buffer body = response.body();
     if (body == null || body.length() > MAX_BYTES) {
-      return Future.failedFuture(new InvalidSuffixListException("empty or oversized body from " + location));
+      return Future.failedFuture(new InvalidSuffixListException("empty or oversized body from " + location()));
     }
     return Future.succeededFuture(body.toString(StandardCharsets.UTF_8));
   }

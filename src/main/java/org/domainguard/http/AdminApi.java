@@ -11,6 +11,8 @@ import java.util.List;
 import org.domainguard.apply.HeldChanges;
 import org.domainguard.apply.SweepRevert;
 import org.domainguard.config.AppConfig;
+import java.util.function.Supplier;
+import org.domainguard.discovery.PublicSuffixList;
 import org.domainguard.sweep.Rechecks;
 import org.domainguard.sweep.SweepService;
 import org.domainguard.sweep.SweepStore;
@@ -27,7 +29,7 @@ public final class AdminApi {
   /** What the admin routes act on. */
   public record Services(
       Vertx vertx, AppConfig.Admin admin, SweepService sweeps, Rechecks rechecks, SweepStore sweepStore, HeldChanges held, SweepRevert revert,
-      Pool pool, MeterRegistry registry, Clock clock) {}
+      Pool pool, MeterRegistry registry, Clock clock, Supplier<PublicSuffixList> suffixes) {}
 
   private AdminApi() {}
 
@@ -59,10 +61,11 @@ public final class AdminApi {
   /** Every group of admin routes; a new group is one line here. */
   private static List<RouteGroup> routes(Services s) {
     AdminAudit audit = new AdminAudit(s.pool());
+    Names names = new Names(s.suffixes());
     return List.of(
-        new RecheckRoutes(new RecheckQueue(s.rechecks()::recheck, s.admin().maxPendingRechecks(), s.registry()), audit),
+        new RecheckRoutes(new RecheckQueue(s.rechecks()::recheck, s.admin().maxPendingRechecks(), s.registry()), audit, names),
         new SweepRoutes(s.sweeps(), s.sweepStore(), audit, s.clock()),
-        new LookupRoutes(new Lookups(s.pool())),
-        new HeldChangeRoutes(s.held(), s.revert(), s.sweepStore(), audit));
+        new LookupRoutes(new Lookups(s.pool(), names), names),
+        new HeldChangeRoutes(s.held(), s.revert(), s.sweepStore(), audit, names));
   }
 }

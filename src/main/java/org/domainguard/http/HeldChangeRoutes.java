@@ -24,8 +24,10 @@ final class HeldChangeRoutes implements RouteGroup {
   private final SweepRevert revert;
   private final SweepStore sweeps;
   private final AdminAudit audit;
+  private final Names names;
 
-  HeldChangeRoutes(HeldChanges held, SweepRevert revert, SweepStore sweeps, AdminAudit audit) {
+  HeldChangeRoutes(HeldChanges held, SweepRevert revert, SweepStore sweeps, AdminAudit audit, Names names) {
+    this.names = names;
     this.held = held;
     this.revert = revert;
     this.sweeps = sweeps;
@@ -64,7 +66,7 @@ final class HeldChangeRoutes implements RouteGroup {
   }
 
   /** {@code {"domain": "example.com"}} or {@code {"all": true}}, exactly one of them. */
-  private static String domainOrAll(RoutingContext ctx) {
+  private String domainOrAll(RoutingContext ctx) {
     JsonObject body = JsonBody.object(ctx, BODY_FIELDS);
     String domain = JsonBody.string(body, "domain");
     Object all = body.getValue("all");
@@ -75,6 +77,6 @@ final class HeldChangeRoutes implements RouteGroup {
     if ((domain == null) == !everything) {
       throw ApiException.badRequest("give exactly one of {\"domain\": \"example.com\"} or {\"all\": true}");
     }
-    return everything ? null : Inputs.domain(domain);
+    return everything ? null : names.domain(domain);
   }
 }

@@ -17,8 +17,10 @@ final class Lookups {
   private static final int MAX_MATCHES = 100;
 
   private final Pool pool;
+  private final Names names;
 
-  Lookups(Pool pool) {
+  Lookups(Pool pool, Names names) {
+    this.names = names;
     this.pool = pool;
   }
 
@@ -80,7 +82,7 @@ final class Lookups {
    * has it. Found through its normalised form first, then by a case-insensitive scan.
    */
   Future<JsonObject> email(String input) {
-    ParsedAddress parsed = Inputs.address(input);
+    ParsedAddress parsed = names.address(input);
     Future<RowSet<Row>> normalized = parsed.normalized() == null
         ? Future.succeededFuture(null)
         : pool.preparedQuery(AdminSql.EMAIL_BY_NORMALIZED).execute(Tuple.of(parsed.normalized(), MAX_MATCHES));

@@ -21,8 +21,10 @@ final class RecheckRoutes implements RouteGroup {
 
   private final RecheckQueue queue;
   private final AdminAudit audit;
+  private final Names names;
 
-  RecheckRoutes(RecheckQueue queue, AdminAudit audit) {
+  RecheckRoutes(RecheckQueue queue, AdminAudit audit, Names names) {
+    this.names = names;
     this.queue = queue;
     this.audit = audit;
   }
@@ -41,14 +43,14 @@ final class RecheckRoutes implements RouteGroup {
   }
 
   /** Exactly one of "domain" or "email"; an address is reduced to its registrable domain. */
-  private static Action requested(RoutingContext ctx) {
+  private Action requested(RoutingContext ctx) {
     JsonObject body = JsonBody.object(ctx, Set.of("domain", "email"));
     String domain = JsonBody.string(body, "domain");
     String email = JsonBody.string(body, "email");
     if ((domain == null) == (email == null)) {
       throw ApiException.badRequest("send exactly one of \"domain\" or \"email\"");
     }
-    return new Action(RECHECK, domain != null ? Inputs.domain(domain) : Inputs.domainOfAddress(email), body);
+    return new Action(RECHECK, domain != null ? names.domain(domain) : names.domainOfAddress(email), body);
   }
 
   private static JsonObject view(RecheckOutcome o) {

@@ -243,7 +243,7 @@ class ConfigLoaderTest {
   @Test
   void badRdapSettingsNameTheirKey(Vertx vertx) {
     assertTrue(failure(vertx, "", Map.of("DOMAINGUARD_RDAP_BOOTSTRAP_URL", "ftp://x/dns.json"))
-        .startsWith("provider.rdap.bootstrap-url: expected an http://, https:// or file: URL, or bundled"));
+        .startsWith("provider.rdap.bootstrap-url: expected an http(s):// or file: URL, or bundled"));
     assertTrue(failure(vertx, "", Map.of("DOMAINGUARD_RDAP_SERVERS", "io")).startsWith("provider.rdap.servers: expected tld=baseURL"));
     assertTrue(failure(vertx, "", Map.of("DOMAINGUARD_RDAP_SERVERS", "io=mailto:x")).startsWith("provider.rdap.servers: the server of .io"));
     assertTrue(failure(vertx, "provider:\n  rdap:\n    hosts: {rdap.nic.fr: {rate: 3}}\n", Map.of())

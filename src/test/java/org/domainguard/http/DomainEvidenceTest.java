@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.domainguard.discovery.PublicSuffixList;
 import org.domainguard.apply.ChangeWriter;
 import org.domainguard.apply.CheckRecord;
 import org.domainguard.apply.DomainState;
@@ -59,7 +60,7 @@ class DomainEvidenceTest {
         new ProviderAnswer.Failure(org.domainguard.check.Outcome.TIMEOUT, "timeout", null), 3);
     write(pool, writer, CheckRecord.of(state, failed, policy.decide(state, failed), null));
 
-    JsonObject view = await(new Lookups(pool).domain("evidence.com"));
+    JsonObject view = await(new Lookups(pool, new Names(PublicSuffixList::bundled)).domain("evidence.com"));
 
     JsonObject latest = view.getJsonObject("evidence");
     assertEquals("rdap.evidence.test", latest.getString("server"), "the latest successful check speaks, not the failure after it");

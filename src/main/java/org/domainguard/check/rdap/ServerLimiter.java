@@ -74,7 +74,4 @@ final class ServerLimiter {
     return breaker.state() != CircuitBreaker.State.CLOSED;
   }
 
-  synchronized int inFlight() {
-    return inFlight;
-  }
 }
