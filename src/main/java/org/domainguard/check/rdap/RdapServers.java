@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * whenever a fetch fails; it is fetched at start and every {@code bootstrap-refresh}.
  */
 public final class RdapServers {
+  /** IANA's file is about 100 KB: anything far larger is not a bootstrap, and is not held in memory. */
+  static final int MAX_BYTES = 4 * 1024 * 1024;
   private static final Logger log = LoggerFactory.getLogger(RdapServers.class);
   static final String BUNDLED_RESOURCE = "/rdap/dns.json";
   private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
@@ -57,9 +59,10 @@ public final class RdapServers {
     if (bundled != null) {
       return bundled;
     }
-    bundled = vertx.executeBlocking(RdapServers::readBundled).map(text -> {
+    // Reading and parsing happen on a worker; only the swap happens here.
+    bundled = vertx.executeBlocking(() -> Map.copyOf(Bootstrap.parse(readBundled()))).map(parsed -> {
       if (bootstrap.isEmpty()) {
-        bootstrap = Map.copyOf(Bootstrap.parse(text));
+        bootstrap = parsed;
         bootstrapSource = "bundled";
       }
       return null;
@@ -88,8 +91,8 @@ public final class RdapServers {
   /** Fetches the configured bootstrap and, when it parses, serves it from now on; on failure the last good list stays. */
   public Future<Void> refresh() {
     String url = config.bootstrapUrl();
-    return read(url).map(text -> {
-      bootstrap = Map.copyOf(Bootstrap.parse(text));
+    return read(url).compose(text -> vertx.executeBlocking(() -> Map.copyOf(Bootstrap.parse(text)), false)).map(parsed -> {
+      bootstrap = parsed;
       bootstrapSource = url;
       log.info("RDAP bootstrap loaded url={} tlds={}", Urls.redact(url), bootstrap.size());
       return (Void) null;
@@ -147,15 +150,17 @@ public final class RdapServers {
       URI uri = new URI(url);
       if ("file".equals(uri.getScheme())) {
         // Vert.x reads files on its worker pool, never on the event loop.
-        return vertx.fileSystem().readFile(Path.of(uri).toString()).map(b -> b.toString(StandardCharsets.UTF_8));
+        return vertx.fileSystem().readFile(Path.of(uri).toString()).compose(b -> b.length() > MAX_BYTES
+            ? Future.failedFuture(new IOException("bootstrap larger than " + MAX_BYTES + " bytes"))
+            : Future.succeededFuture(b.toString(StandardCharsets.UTF_8)));
       }
     } catch (Exception e) {
       return Future.failedFuture(e);
     }
     return client.getAbs(url).putHeader("Accept", "application/json").timeout(FETCH_TIMEOUT.toMillis()).send()
-        .compose(r -> r.statusCode() == 200
-            ? Future.succeededFuture(r.body() == null ? "" : r.body().toString(StandardCharsets.UTF_8))
-            : Future.failedFuture(new IOException("HTTP " + r.statusCode())));
+        .compose(r -> r.statusCode() != 200 ? Future.failedFuture(new IOException("HTTP " + r.statusCode()))
+            : r.body() != null && r.body().length() > MAX_BYTES ? Future.failedFuture(new IOException("bootstrap larger than " + MAX_BYTES + " bytes"))
+            : Future.succeededFuture(r.body() == null ? "" : r.body().toString(StandardCharsets.UTF_8)));
   }
 
   private static String readBundled() throws IOException {
