@@ -85,9 +85,11 @@ final class ExplainCommand {
   private static Future<PublicSuffixList> suffixList(Vertx vertx, AppConfig config, Pool pool) {
     String location = config.discovery().publicSuffixList();
     if (pool != null) {
+      // Parsed here, on the command's thread, not in the pool's callbacks on an event loop.
+      PublicSuffixList snapshot = PublicSuffixList.bundled();
       return new SuffixListStore(vertx, pool).load()
-          .map(stored -> SuffixListStore.newer(stored, PublicSuffixList.bundled()))
-          .otherwise(e -> PublicSuffixList.bundled());
+          .map(stored -> SuffixListStore.newer(stored, snapshot))
+          .otherwise(e -> snapshot);
     }
     if (location.startsWith("file:")) {
       return new SuffixListSource(vertx, location, Clock.systemUTC()).fetch().map(SuffixListSource.Fetched::list);
