@@ -24,6 +24,7 @@ import org.domainguard.discovery.DiscoveryService;
 import org.domainguard.discovery.SuffixListSource;
 import org.domainguard.discovery.SuffixListStore;
 import org.domainguard.discovery.SuffixListUpdater;
+import org.domainguard.fleet.Fleet;
 import org.domainguard.http.AdminApi;
 import org.domainguard.http.ApiServer;
 import org.domainguard.http.HealthRoutes;
@@ -58,6 +59,7 @@ public final class DaemonVerticle extends VerticleBase {
   private final Clock clock;
   private final String providerUrl;
   private Database database;
+  private Fleet fleet;
   private SweepService sweeps;
   private Rechecks rechecks;
   private SuffixListSource suffixSource;
@@ -100,13 +102,14 @@ public final class DaemonVerticle extends VerticleBase {
   private Future<?> wire(Database db) {
     AppConfig.Provider p = config.provider();
     Metrics metrics = new Metrics(registry);
-    StatusProvider provider = Providers.create(vertx, config, providerUrl, clock, metrics);
-    DomainChecker checker = DomainChecker.forProvider(vertx, provider, config, metrics, clock);
+    String owner = Owners.thisProcess();
+    fleet = new Fleet(vertx, db.pool(), owner, config.fleet(), clock, System::nanoTime);
+    StatusProvider provider = Providers.create(vertx, config, providerUrl, clock, metrics, fleet);
+    DomainChecker checker = DomainChecker.forProvider(vertx, provider, config, metrics, clock, fleet);
     DiscoveryService discovery = new DiscoveryService(vertx, db.pool(), DISCOVERY_CHUNK, () -> suffixes.get());
     suffixSource = new SuffixListSource(vertx, config.discovery().publicSuffixList(), clock);
     suffixes = new SuffixListUpdater(vertx, suffixSource, new SuffixListStore(vertx, db.pool()), discovery,
         new AddressMover(vertx, db.pool(), DISCOVERY_CHUNK), config.discovery().publicSuffixRefresh(), clock);
-    String owner = Owners.thisProcess();
     MassChangeGuard guard = new MassChangeGuard(config.guard(), clock);
     Duration lease = config.schedule().lease();
     DueSource source = new DueSource(db.pool(), owner, lease, clock);
@@ -132,7 +135,8 @@ public final class DaemonVerticle extends VerticleBase {
     new MetricsRoute(registry).mount(router);
     Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
         vertx, config.http().admin(), sweeps, rechecks, sweepStore, held, new SweepRevert(db.pool()), db.pool(), registry, clock, () -> suffixes.get()));
-    return suffixes.start()
+    return fleet.start()
+        .compose(v -> suffixes.start())
         .onSuccess(list -> scheduleDiscovery(discovery, addresses))
         .compose(list -> adminApi)
         .compose(v -> ApiServer.listen(vertx, config.http(), router))
@@ -203,6 +207,7 @@ public final class DaemonVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> drained = sweeps == null ? Future.succeededFuture() : sweeps.drain(SHUTDOWN_GRACE);
     return drained
+        .eventually(() -> fleet == null ? Future.succeededFuture() : fleet.leave())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .eventually(() -> {
           if (suffixSource != null) {
