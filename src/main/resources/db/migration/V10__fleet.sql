@@ -1,11 +1,12 @@
 -- Several daemons on one database behave as one (see README "Running several daemons").
 
--- Each running daemon, by its lease owner name, with its last heartbeat: one that stopped
--- heartbeating is dead, and the leases it held may be taken over at once.
+-- Each running daemon, by its lease owner name, with its last heartbeat: one not heard from by
+-- alive_until (its heartbeat plus fleet.dead-after) is dead, and the leases it held are taken over.
 CREATE TABLE fleet_daemons (
     owner        text PRIMARY KEY,
     started_at   timestamptz NOT NULL,
-    heartbeat_at timestamptz NOT NULL
+    heartbeat_at timestamptz NOT NULL,
+    alive_until  timestamptz NOT NULL
 );
 
 -- A daemon's share of one rate limit ("provider:<name>" or "rdap:<host>"), renewed every heartbeat

@@ -74,11 +74,17 @@ public final class Sql {
 
   private static final String DOMAIN_STATE = "d.id, d.name, d.phase, d.lapse_phase, d.lapse_seen_at, d.failure_count";
 
-  /** Leases a page of due domains: never checked first, then oldest check first. Rows leased elsewhere are skipped. */
+  /**
+   * Leases a page of due domains: never checked first, then oldest check first. Rows leased
+   * elsewhere are skipped. A lease whose owner stopped heartbeating (fleet_daemons, see fleet.Fleet)
+   * is as good as expired: another daemon takes the domain over without waiting for the lease's end.
+   */
   public static final String CLAIM_DUE = """
       WITH due AS (
           SELECT id FROM domains
-          WHERE next_check_at <= $1 AND (lease_expires_at IS NULL OR lease_expires_at < $2)
+          WHERE next_check_at <= $1
+            AND (lease_expires_at IS NULL OR lease_expires_at < $2
+                 OR EXISTS (SELECT 1 FROM fleet_daemons f WHERE f.owner = lease_owner AND f.alive_until < $2))
           ORDER BY last_checked_at NULLS FIRST, next_check_at, id
           LIMIT $3
           FOR UPDATE SKIP LOCKED)
@@ -89,7 +95,9 @@ public final class Sql {
   /** Leases one named domain for an immediate check, unless another check holds it. */
   public static final String CLAIM_ONE = """
       UPDATE domains d SET lease_owner = $2, lease_expires_at = $4
-      WHERE d.name = $1 AND (d.lease_expires_at IS NULL OR d.lease_expires_at < $3)
+      WHERE d.name = $1
+        AND (d.lease_expires_at IS NULL OR d.lease_expires_at < $3
+             OR EXISTS (SELECT 1 FROM fleet_daemons f WHERE f.owner = d.lease_owner AND f.alive_until < $3))
       RETURNING\s""" + DOMAIN_STATE;
 
   public static final String DOMAIN_EXISTS = "SELECT 1 FROM domains WHERE name = $1";

@@ -53,8 +53,8 @@ public final class Fleet implements LimitShares {
       .time("until", Map.Entry::getValue);
 
   static final String HEARTBEAT = """
-      INSERT INTO fleet_daemons (owner, started_at, heartbeat_at) VALUES ($1, $2, $2)
-      ON CONFLICT (owner) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at""";
+      INSERT INTO fleet_daemons (owner, started_at, heartbeat_at, alive_until) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (owner) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at, alive_until = EXCLUDED.alive_until""";
 
   /** In one order (of the lock ids) in every daemon, so two renewals never deadlock. */
   static final String LOCK_LIMITS = """
@@ -223,7 +223,8 @@ public final class Fleet implements LimitShares {
   private Future<Renewed> renew(SqlConnection conn, Map<String, Shared> joined, Map<String, Instant> pauses, Instant now) {
     String[] keys = joined.keySet().toArray(String[]::new);
     Tuple keysAtNow = Tuple.tuple().addValue(keys).addValue(Timestamps.utc(now));
-    Future<Void> beat = conn.preparedQuery(HEARTBEAT).execute(Tuple.of(owner, Timestamps.utc(startedAt))).mapEmpty();
+    Future<Void> beat = conn.preparedQuery(HEARTBEAT)
+        .execute(Tuple.of(owner, Timestamps.utc(startedAt), Timestamps.utc(now), Timestamps.utc(now.plus(config.deadAfter())))).mapEmpty();
     if (keys.length == 0) {
       return beat.map(new Renewed(Map.of(), Map.of()));
     }
