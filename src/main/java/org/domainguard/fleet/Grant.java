@@ -10,6 +10,11 @@ import java.util.List;
  * that rate may still be arriving at the provider, so nobody else may take it yet).
  */
 record Grant(double rate, double burst, double heldRate, double heldBurst, Instant heldUntil, Instant expiresAt) {
+  /**
+   * How long a share given up is still counted: the provider counts calls in one-second windows,
+   * and the calls made at the larger share reach it a little after they left.
+   */
+  static final Duration HOLD = Duration.ofMillis(1_500);
 
   /** The rate the other daemons must leave to this share at {@code now}. */
   double countedRate(Instant now) {
@@ -27,7 +32,7 @@ record Grant(double rate, double burst, double heldRate, double heldBurst, Insta
    * with what is free (nothing, while the others hold it all) and reaches its fair part once the
    * others have shrunk at their renewals and what they gave up is no longer held. {@code mine}:
    * this daemon's share still in force, or null. The result is in force for {@code ttl}; what it
-   * gives up is held for as long.
+   * gives up is held for {@link #HOLD}.
    */
   static Grant next(double rate, double burst, List<Grant> others, Grant mine, Instant now, Duration ttl) {
     int sharing = others.size() + 1;
@@ -40,7 +45,7 @@ record Grant(double rate, double burst, double heldRate, double heldBurst, Insta
       return new Grant(newRate, newBurst, newRate, newBurst, now, expires);
     }
     if (newRate < mine.rate || newBurst < mine.burst) {
-      return new Grant(newRate, newBurst, mine.countedRate(now), mine.countedBurst(now), expires, expires);
+      return new Grant(newRate, newBurst, mine.countedRate(now), mine.countedBurst(now), now.plus(HOLD), expires);
     }
     return new Grant(newRate, newBurst, mine.heldRate, mine.heldBurst, mine.heldUntil, expires);
   }

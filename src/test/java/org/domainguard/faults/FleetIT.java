@@ -1,0 +1,151 @@
+package org.domainguard.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Several daemons as real processes on one database, sharing one provider (the simulator in its
+ * own process, which counts every arrival): the provider's limit holds for their sum in every
+ * one-second window as daemons join and die, every domain is checked once, and a daemon killed
+ * with -9 has its domains taken over once it stops heartbeating, well before its leases end.
+ */
+class FleetIT extends FaultScenario {
+  static final int RATE = 100;
+  static final int BURST = 10;
+  /** Heartbeat 500 ms; a share not renewed for 2 s lapses; a daemon silent for 3 s is dead. */
+  static final Duration DEAD_AFTER = Duration.ofSeconds(3);
+
+  private StandaloneSimulator simulator;
+  private final List<Integer> ports = new ArrayList<>();
+
+  @BeforeEach
+  void startSimulator() {
+    simulator = StandaloneSimulator.start(dir, simulatorPort, Duration.ofMillis(20));
+  }
+
+  @AfterEach
+  void stopSimulator() {
+    if (simulator != null) {
+      simulator.close();
+    }
+  }
+
+  @Override
+  String yaml() {
+    return """
+        provider:
+          name: fastly
+          rate-per-second: %d
+          burst: %d
+          max-in-flight: 16
+          connect-timeout: 1s
+          response-timeout: 2s
+          retries: 1
+          retry-backoff: 50ms
+          max-check-wait: 2s
+          breaker:
+            cool-down: 2s
+          fastly:
+            base-url: %s
+            api-key: fleet-test
+        schedule:
+          sweep-interval: 2s
+          discovery-interval: 1s
+          lease: %ds
+        writer:
+          batch-size: 100
+          max-delay: 100ms
+        guard:
+          max-changes: 1000000
+          max-change-ratio: 1.0
+        fleet:
+          heartbeat: 500ms
+          grant-ttl: 2s
+          dead-after: %ds
+        http:
+          host: 127.0.0.1
+          admin:
+            insecure: true
+        metrics:
+          refresh-interval: 1s
+        """.formatted(RATE, BURST, simulator.baseUrl(), LEASE.toSeconds(), DEAD_AFTER.toSeconds());
+  }
+
+  private DaemonProcess daemon() {
+    int port = freePorts(1)[0];
+    ports.add(port);
+    return startDaemon(port);
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void theLimitHoldsForTheSumOfOneTwoAndThreeDaemonsAndWhenOneIsKilledAndAnotherStarts() {
+    DaemonProcess first = daemon();
+    Waits.until("the first daemon calling", Duration.ofSeconds(20), Duration.ofMillis(100), simulator::requests, n -> n >= 150, first);
+    long alone = simulator.maxInAnySecond();
+    DaemonProcess second = daemon();
+    Waits.sleep(Duration.ofSeconds(3));
+    long two = simulator.maxInAnySecond();
+    daemon();
+    Waits.sleep(Duration.ofSeconds(3));
+    long three = simulator.maxInAnySecond();
+    second.kill();
+    Waits.sleep(Duration.ofSeconds(3));
+    long afterKill = simulator.maxInAnySecond();
+    DaemonProcess fourth = daemon();
+    awaitAllChecked(Duration.ofSeconds(60), fourth);
+    long overall = simulator.maxInAnySecond();
+
+    System.out.printf("fleet: busiest 1 s window at the provider (limit %d + burst %d): alone %d, two %d, three %d, after a kill %d, overall %d;"
+        + " per second %s%n", RATE, BURST, alone, two, three, afterKill, overall, busySeconds(simulator.perSecond()));
+    assertTrue(overall <= RATE + BURST, "calls in the busiest one-second window at the provider: " + overall);
+    assertEachDomainCheckedOnce();
+    assertInvariants();
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void aDaemonKilledWithMinusNineHasItsDomainsTakenOverWithinTheHeartbeatBoundNotTheLease() {
+    DaemonProcess first = daemon();
+    awaitMidSweep(first, 300);
+    DaemonProcess second = daemon();
+    String owner = "%/" + first.pid() + "/%";
+    long leased = Waits.until("the first daemon holding leases", Duration.ofSeconds(10), Duration.ofMillis(20),
+        () -> count("SELECT count(*) FROM domains WHERE lease_owner LIKE '" + owner + "'"), n -> n > 0, first);
+    first.kill();
+    long killedAt = System.nanoTime();
+
+    Waits.until("the killed daemon's leases taken over", LEASE, Duration.ofMillis(100),
+        () -> count("SELECT count(*) FROM domains WHERE lease_owner LIKE '" + owner + "'"), n -> n == 0, second);
+    long takenOverMs = (System.nanoTime() - killedAt) / 1_000_000;
+    awaitAllChecked(Duration.ofSeconds(60), second);
+    long allCheckedMs = (System.nanoTime() - killedAt) / 1_000_000;
+
+    System.out.printf("fleet: kill -9 with %d domains leased; taken over after %d ms (dead after %d ms, lease %d ms); all checked after %d ms%n",
+        leased, takenOverMs, DEAD_AFTER.toMillis(), LEASE.toMillis(), allCheckedMs);
+    // Dead after 3 s, then the survivor's next page or sweep (every 2 s): well before the 10 s lease.
+    assertTrue(takenOverMs <= DEAD_AFTER.toMillis() + 4_000, "taken over " + takenOverMs + " ms after the kill");
+    assertEachDomainCheckedOnce();
+    assertInvariants();
+    assertTrue(simulator.maxInAnySecond() <= RATE + BURST, "busiest second at the provider: " + simulator.maxInAnySecond());
+  }
+
+  private static List<Long> busySeconds(long[] perSecond) {
+    List<Long> busy = new ArrayList<>();
+    for (long n : perSecond) {
+      if (n > 0 || !busy.isEmpty()) {
+        busy.add(n);
+      }
+    }
+    return busy;
+  }
+}
