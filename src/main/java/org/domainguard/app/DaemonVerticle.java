@@ -110,7 +110,7 @@ public final class DaemonVerticle extends VerticleBase {
     suffixSource = new SuffixListSource(vertx, config.discovery().publicSuffixList(), clock);
     suffixes = new SuffixListUpdater(vertx, suffixSource, new SuffixListStore(vertx, db.pool()), discovery,
         new AddressMover(vertx, db.pool(), DISCOVERY_CHUNK), config.discovery().publicSuffixRefresh(), clock);
-    MassChangeGuard guard = new MassChangeGuard(config.guard(), clock);
+    MassChangeGuard guard = new MassChangeGuard(db.pool(), config.guard(), clock);
     Duration lease = config.schedule().lease();
     DueSource source = new DueSource(db.pool(), owner, lease, clock);
     SweepStore sweepStore = new SweepStore(db.pool(), owner);

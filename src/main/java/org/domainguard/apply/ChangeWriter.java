@@ -162,18 +162,6 @@ public final class ChangeWriter {
     }
   }
 
-  /** What one batch reserved with the mass-change guard; given back when its transaction does not commit. */
-  public final class Reservation {
-    private final List<CheckRecord> checked = new ArrayList<>();
-    private final List<MassChangeGuard.Candidate> applied = new ArrayList<>();
-
-    public void release() {
-      guard.release(checked, applied);
-      checked.clear();
-      applied.clear();
-    }
-  }
-
   private static final Instant OLDEST_STORABLE = Instant.parse("0001-01-01T00:00:00Z");
   private static final Instant NEWEST_STORABLE = Instant.parse("+99999-12-31T23:59:59Z");
 
@@ -183,34 +171,27 @@ public final class ChangeWriter {
     this.guard = guard;
   }
 
-  public Reservation reservation() {
-    return new Reservation();
-  }
-
   /** The batch's statements in order, inside the caller's transaction; each domain appears at most once. */
-  public Future<Changes> write(SqlConnection conn, List<CheckRecord> batch, Reservation reserved) {
+  public Future<Changes> write(SqlConnection conn, List<CheckRecord> batch) {
     return conn.preparedQuery(INSERT_CHECKS).execute(CHECKS.bind(batch))
         .compose(r -> conn.preparedQuery(UPDATE_DOMAINS).execute(DOMAINS.bind(batch)))
-        .compose(r -> act(conn, batch, reserved));
+        .compose(r -> act(conn, batch));
   }
 
   /** Weighs what the acting records would change, applies what the guard allows and holds the rest. */
-  private Future<Changes> act(SqlConnection conn, List<CheckRecord> batch, Reservation reserved) {
+  private Future<Changes> act(SqlConnection conn, List<CheckRecord> batch) {
     List<CheckRecord> acting = batch.stream().filter(r -> r.decision().unverifies()).toList();
     if (acting.isEmpty()) {
-      guard.split(batch, List.of());
-      reserved.checked.addAll(batch);
-      return Future.succeededFuture(Changes.NONE);
+      return guard.split(conn, batch, List.of()).map(Changes.NONE);
     }
-    return conn.preparedQuery(COUNT_CANDIDATES).execute(CANDIDATES.bind(acting)).compose(rows -> {
-      MassChangeGuard.Split split = guard.split(batch, weigh(acting, rows));
-      reserved.checked.addAll(batch);
-      reserved.applied.addAll(split.apply());
-      Future<Changes> changes = split.apply().isEmpty()
-          ? Future.succeededFuture(Changes.NONE)
-          : conn.preparedQuery(UNVERIFY).execute(UNVERIFICATIONS.bind(split.apply())).map(Changes::of);
-      return split.hold().isEmpty() ? changes : changes.compose(c -> hold(conn, split).map(c));
-    });
+    return conn.preparedQuery(COUNT_CANDIDATES).execute(CANDIDATES.bind(acting))
+        .compose(rows -> guard.split(conn, batch, weigh(acting, rows)))
+        .compose(split -> {
+          Future<Changes> changes = split.apply().isEmpty()
+              ? Future.succeededFuture(Changes.NONE)
+              : conn.preparedQuery(UNVERIFY).execute(UNVERIFICATIONS.bind(split.apply())).map(Changes::of);
+          return split.hold().isEmpty() ? changes : changes.compose(c -> hold(conn, split).map(c));
+        });
   }
 
   private Future<Void> hold(SqlConnection conn, MassChangeGuard.Split split) {

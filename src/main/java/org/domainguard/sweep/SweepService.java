@@ -103,13 +103,12 @@ public final class SweepService {
             work.metrics().sweepSucceeded(work.clock().instant().getEpochSecond());
             return Future.succeededFuture((Long) null);
           }
-          return store.create(scope.label(), trigger.label(), total, cutoff).map(id -> {
-            if (trigger != Trigger.SCHEDULE) {
-              guard.sweepStarted(id, total);
-            }
-            launch(new SweepRun(vertx, id, scope, trigger, cutoff, total, work));
-            return id;
-          });
+          return store.create(scope.label(), trigger.label(), total, cutoff)
+              .compose(id -> (trigger == Trigger.SCHEDULE ? Future.<Void>succeededFuture() : guard.sweepStarted(id, total)).map(id))
+              .map(id -> {
+                launch(new SweepRun(vertx, id, scope, trigger, cutoff, total, work));
+                return id;
+              });
         });
   }
 
@@ -134,7 +133,9 @@ public final class SweepService {
         log.warn("could not record the end of sweep={}; retrying with the heartbeat", run.id(), ar.cause());
       }
       running = null;
-      guard.sweepEnded(run.id());
+      if (run.trigger() != Trigger.SCHEDULE) {
+        guard.sweepEnded(run.id()).onFailure(e -> log.warn("could not close the guard window of sweep={}; it is dropped with the next", run.id(), e));
+      }
       finished.forEach(h -> h.handle(run.id()));
     });
   }
