@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Several daemons as real processes on one database, sharing one provider (the simulator in its
  * own process, which counts every arrival): the provider's limit holds for their sum in every
- * one-second window as daemons join and die, every domain is checked once, and a daemon killed
- * with -9 has its domains taken over once it stops heartbeating, well before its leases end.
+ * one-second window as daemons join and die, every domain is checked once, the mass-change guard's
+ * limit holds for all of them together, and a daemon killed with -9 has its domains taken over once
+ * it stops heartbeating, well before its leases end.
  */
 class FleetIT extends FaultScenario {
   static final int RATE = 100;
@@ -25,6 +26,8 @@ class FleetIT extends FaultScenario {
   static final Duration DEAD_AFTER = Duration.ofSeconds(3);
 
   private StandaloneSimulator simulator;
+  /** guard.max-changes of every daemon: no limit unless a test sets one. */
+  private int maxChanges = 1_000_000;
   private final List<Integer> ports = new ArrayList<>();
 
   @BeforeEach
@@ -65,7 +68,7 @@ class FleetIT extends FaultScenario {
           batch-size: 100
           max-delay: 100ms
         guard:
-          max-changes: 1000000
+          max-changes: %d
           max-change-ratio: 1.0
         fleet:
           heartbeat: 500ms
@@ -77,7 +80,7 @@ class FleetIT extends FaultScenario {
             insecure: true
         metrics:
           refresh-interval: 1s
-        """.formatted(RATE, BURST, simulator.baseUrl(), LEASE.toSeconds(), DEAD_AFTER.toSeconds());
+        """.formatted(RATE, BURST, simulator.baseUrl(), LEASE.toSeconds(), maxChanges, DEAD_AFTER.toSeconds());
   }
 
   private DaemonProcess daemon() {
@@ -137,6 +140,28 @@ class FleetIT extends FaultScenario {
     assertEachDomainCheckedOnce();
     assertInvariants();
     assertTrue(simulator.maxInAnySecond() <= RATE + BURST, "busiest second at the provider: " + simulator.maxInAnySecond());
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void theMassChangeGuardsLimitHoldsForThreeDaemonsTogether() {
+    maxChanges = 20;
+    daemon();
+    daemon();
+    DaemonProcess third = daemon();
+    awaitAllChecked(Duration.ofSeconds(60), third);
+
+    long unverified = count("SELECT count(*) FROM email_addresses WHERE NOT verified");
+    long events = count("SELECT count(*) FROM verification_events WHERE NOT new_verified");
+    long held = count("SELECT coalesce(sum(addresses), 0) FROM held_changes WHERE state = 'held'");
+    long lapsing = count("SELECT count(*) FROM email_addresses e JOIN watched_addresses w ON w.email_id = e.id"
+        + " JOIN domains d ON d.id = w.domain_id WHERE d.phase IN ('REDEMPTION', 'PENDING_DELETE', 'RELEASED')");
+    System.out.printf("fleet: guard max-changes %d over three daemons: %d addresses unverified, %d held, %d on lapsing domains%n",
+        maxChanges, unverified, held, lapsing);
+    assertTrue(unverified <= maxChanges, "addresses unverified by three daemons together: " + unverified);
+    assertTrue(unverified > 0 && held > 0, "the guard applied up to its limit and held the rest: " + unverified + " applied, " + held + " held");
+    assertEquals(unverified, events, "one audit row per unverified address");
+    assertEquals(lapsing, unverified + held, "every address on a lapsing domain was either unverified or held");
   }
 
   private static List<Long> busySeconds(long[] perSecond) {
