@@ -25,6 +25,8 @@ import org.domainguard.discovery.SuffixListSource;
 import org.domainguard.discovery.SuffixListStore;
 import org.domainguard.discovery.SuffixListUpdater;
 import org.domainguard.fleet.Fleet;
+import org.domainguard.fleet.FleetView;
+import org.domainguard.fleet.SharedLimit;
 import org.domainguard.http.AdminApi;
 import org.domainguard.http.ApiServer;
 import org.domainguard.http.HealthRoutes;
@@ -106,6 +108,7 @@ public final class DaemonVerticle extends VerticleBase {
     fleet = new Fleet(vertx, db.pool(), owner, config.fleet(), clock, System::nanoTime);
     StatusProvider provider = Providers.create(vertx, config, providerUrl, clock, metrics, fleet);
     DomainChecker checker = DomainChecker.forProvider(vertx, provider, config, metrics, clock, fleet);
+    metrics.fleet(provider.name(), fleet::liveDaemons, () -> fleet.rateShare(SharedLimit.providerKey(provider.name())));
     DiscoveryService discovery = new DiscoveryService(vertx, db.pool(), DISCOVERY_CHUNK, () -> suffixes.get());
     suffixSource = new SuffixListSource(vertx, config.discovery().publicSuffixList(), clock);
     suffixes = new SuffixListUpdater(vertx, suffixSource, new SuffixListStore(vertx, db.pool()), discovery,
@@ -134,7 +137,8 @@ public final class DaemonVerticle extends VerticleBase {
     new HealthRoutes(db, checker::breakerState).mount(router);
     new MetricsRoute(registry).mount(router);
     Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
-        vertx, config.http().admin(), sweeps, rechecks, sweepStore, held, new SweepRevert(db.pool()), db.pool(), registry, clock, () -> suffixes.get()));
+        vertx, config.http().admin(), sweeps, rechecks, sweepStore, held, new SweepRevert(db.pool()), db.pool(), registry, clock, () -> suffixes.get(),
+        new FleetView(db.pool(), owner, clock)));
     return fleet.start()
         .compose(v -> suffixes.start())
         .onSuccess(list -> scheduleDiscovery(discovery, addresses))

@@ -60,7 +60,7 @@ public final class DomainChecker {
     this.metrics = metrics;
     this.clock = clock;
     this.shares = shares;
-    this.limitKey = "provider:" + provider.name();
+    this.limitKey = SharedLimit.providerKey(provider.name());
     shares.join(new ProviderLimit());
   }
 

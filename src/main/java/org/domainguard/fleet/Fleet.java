@@ -80,6 +80,11 @@ public final class Fleet implements LimitShares {
           held_rate = EXCLUDED.held_rate, held_burst = EXCLUDED.held_burst,
           held_until = EXCLUDED.held_until, expires_at = EXCLUDED.expires_at""";
 
+  static final String LIVE_DAEMONS = "SELECT count(*) FROM fleet_daemons WHERE alive_until > $1";
+
+  /** Daemons dead for a day: their leases have long expired, nobody needs to know they were there. */
+  static final String FORGET_LONG_DEAD = "DELETE FROM fleet_daemons WHERE alive_until < $1";
+
   static final String LEAVE = """
       WITH gone AS (DELETE FROM fleet_grants WHERE owner = $1)
       DELETE FROM fleet_daemons WHERE owner = $1""";
@@ -98,6 +103,7 @@ public final class Fleet implements LimitShares {
   private boolean renewing;
   private boolean again;
   private boolean lapsed = true;
+  private volatile int liveDaemons;
   /** {@link #nanoClock} time until which the shares last granted are in force. */
   private volatile long grantedUntil;
 
@@ -140,7 +146,13 @@ public final class Fleet implements LimitShares {
       lapseIfNotRenewed();
       renew();
     });
-    return renewal();
+    return pool.preparedQuery(FORGET_LONG_DEAD).execute(Tuple.of(Timestamps.utc(clock.instant().minus(Duration.ofDays(1)))))
+        .compose(v -> renewal());
+  }
+
+  /** Daemons alive at the last renewal, this one included (0 before the first). */
+  public int liveDaemons() {
+    return liveDaemons;
   }
 
   /** Stops renewing and leaves: this daemon's shares are freed for the others at once. */
@@ -224,7 +236,10 @@ public final class Fleet implements LimitShares {
     String[] keys = joined.keySet().toArray(String[]::new);
     Tuple keysAtNow = Tuple.tuple().addValue(keys).addValue(Timestamps.utc(now));
     Future<Void> beat = conn.preparedQuery(HEARTBEAT)
-        .execute(Tuple.of(owner, Timestamps.utc(startedAt), Timestamps.utc(now), Timestamps.utc(now.plus(config.deadAfter())))).mapEmpty();
+        .execute(Tuple.of(owner, Timestamps.utc(startedAt), Timestamps.utc(now), Timestamps.utc(now.plus(config.deadAfter()))))
+        .compose(v -> conn.preparedQuery(LIVE_DAEMONS).execute(Tuple.of(Timestamps.utc(now))))
+        .onSuccess(rows -> liveDaemons = rows.iterator().next().getInteger(0))
+        .mapEmpty();
     if (keys.length == 0) {
       return beat.map(new Renewed(Map.of(), Map.of()));
     }

@@ -6,6 +6,11 @@ package org.domainguard.fleet;
  * when any daemon got a 429 under it.
  */
 public interface SharedLimit {
+  /** The key of a provider's own limit. */
+  static String providerKey(String provider) {
+    return "provider:" + provider;
+  }
+
   String key();
 
   /** The whole fleet's calls per second. */
