@@ -32,6 +32,10 @@ CREATE TABLE fleet_pauses (
     until     timestamptz NOT NULL
 );
 
+-- One sweep at a time on the whole database: every daemon joins the one running (README
+-- "Running several daemons"), and two daemons starting one at once cannot both succeed.
+CREATE UNIQUE INDEX sweeps_one_running ON sweeps ((true)) WHERE state = 'running';
+
 -- The mass-change guard's windows ("sweep:<id>" or "hour:<epoch hour>"), shared by every daemon
 -- and updated inside the write transaction that applies the changes (row lock on the window).
 CREATE TABLE guard_windows (

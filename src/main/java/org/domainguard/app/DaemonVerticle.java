@@ -122,7 +122,7 @@ public final class DaemonVerticle extends VerticleBase {
         p.maxInFlight(), pageSize(p, lease));
     sweeps = new SweepService(vertx, discovery, sweepStore, guard, work);
     rechecks = new Rechecks(work);
-    SweepSchedule schedule = new SweepSchedule(vertx, sweeps, sweepStore, metrics, lease);
+    SweepSchedule schedule = new SweepSchedule(vertx, sweeps, sweepStore, metrics, lease, config.fleet().heartbeat());
 
     PhaseGauges phases = new PhaseGauges(db.pool(), metrics);
     AddressGauges addresses = new AddressGauges(db.pool(), metrics);

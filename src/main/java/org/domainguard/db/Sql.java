@@ -184,6 +184,20 @@ public final class Sql {
   public static final String FINISH_SWEEP = """
       UPDATE sweeps SET state = $2, finished_at = $3, error = $4 WHERE id = $1 AND state = 'running'""";
 
+  /**
+   * Records a sweep's end ($5: completed, or cancelled by a daemon leaving) once no other live
+   * daemon still holds a domain it leased for it: the last of the daemons taking part to finish
+   * its part records the end. Leases of dead daemons do not count (they are taken over).
+   * $3: this daemon; $4: now.
+   */
+  public static final String FINISH_SWEEP_LAST = """
+      UPDATE sweeps SET state = $5, finished_at = $2
+      WHERE id = $1 AND state = 'running'
+        AND NOT EXISTS (
+            SELECT 1 FROM domains d JOIN fleet_daemons f ON f.owner = d.lease_owner
+            WHERE d.lease_owner <> $3 AND d.lease_expires_at > $4 AND f.alive_until > $4
+              AND d.next_check_at <= sweeps.started_at)""";
+
   public static final String HEARTBEAT_SWEEP = "UPDATE sweeps SET heartbeat_at = now() WHERE id = $1";
 
   /** Sweeps whose daemon stopped without finishing them (crash, kill -9). */
@@ -194,6 +208,9 @@ public final class Sql {
   public static final String LAST_COMPLETED_SWEEP = "SELECT max(finished_at) FROM sweeps WHERE state = 'completed'";
 
   public static final String SWEEP_COLUMNS = "id, scope, trigger, state, total, done, failed, changed, started_at, finished_at, error";
+
+  /** The sweep running on the database (at most one: sweeps_one_running), if any. */
+  public static final String RUNNING_SWEEP = "SELECT " + SWEEP_COLUMNS + " FROM sweeps WHERE state = 'running'";
 
   public static final String GET_SWEEP = "SELECT " + SWEEP_COLUMNS + " FROM sweeps WHERE id = $1";
 
