@@ -3,8 +3,10 @@ package org.domainguard.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -16,8 +18,8 @@ import org.junit.jupiter.api.Timeout;
  * Several daemons as real processes on one database, sharing one provider (the simulator in its
  * own process, which counts every arrival): the provider's limit holds for their sum in every
  * one-second window as daemons join and die, every domain is checked once, the mass-change guard's
- * limit holds for all of them together, and a daemon killed with -9 has its domains taken over once
- * it stops heartbeating, well before its leases end.
+ * limit holds for all of them together, an operator's sweep is one sweep joined by all, and a daemon
+ * killed with -9 has its domains taken over once it stops heartbeating, well before its leases end.
  */
 class FleetIT extends FaultScenario {
   static final int RATE = 100;
@@ -28,6 +30,8 @@ class FleetIT extends FaultScenario {
   private StandaloneSimulator simulator;
   /** guard.max-changes of every daemon: no limit unless a test sets one. */
   private int maxChanges = 1_000_000;
+  /** schedule.sweep-interval of every daemon. */
+  private String sweepInterval = "2s";
   private final List<Integer> ports = new ArrayList<>();
 
   @BeforeEach
@@ -61,7 +65,7 @@ class FleetIT extends FaultScenario {
             base-url: %s
             api-key: fleet-test
         schedule:
-          sweep-interval: 2s
+          sweep-interval: %s
           discovery-interval: 1s
           lease: %ds
         writer:
@@ -80,7 +84,7 @@ class FleetIT extends FaultScenario {
             insecure: true
         metrics:
           refresh-interval: 1s
-        """.formatted(RATE, BURST, simulator.baseUrl(), LEASE.toSeconds(), maxChanges, DEAD_AFTER.toSeconds());
+        """.formatted(RATE, BURST, simulator.baseUrl(), sweepInterval, LEASE.toSeconds(), maxChanges, DEAD_AFTER.toSeconds());
   }
 
   private DaemonProcess daemon() {
@@ -162,6 +166,32 @@ class FleetIT extends FaultScenario {
     assertTrue(unverified > 0 && held > 0, "the guard applied up to its limit and held the rest: " + unverified + " applied, " + held + " held");
     assertEquals(unverified, events, "one audit row per unverified address");
     assertEquals(lapsing, unverified + held, "every address on a lapsing domain was either unverified or held");
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void anOperatorsSweepOfAllIsJoinedByEveryDaemonChecksEachDomainOnceAndCountsTheirWork() {
+    sweepInterval = "1h";
+    List<DaemonProcess> fleet = List.of(daemon(), daemon(), daemon());
+    DaemonProcess.Answer started = fleet.get(0).post("/admin/v1/sweeps", "{\"scope\": \"all\"}");
+    assertEquals(202, started.status(), started.body());
+    long id = new JsonObject(started.body()).getLong("id");
+
+    SweepRow ended = Waits.until("the sweep ended", Duration.ofSeconds(60), Duration.ofMillis(250), () -> sweep(id),
+        s -> !s.state().equals("running"), fleet.get(0));
+    long[] checksBy = fleet.stream().mapToLong(d -> (long) d.metric("domainguard_checks_total")).toArray();
+    System.out.printf("fleet: operator sweep of all %s; checks by each daemon %s; provider calls %d%n",
+        ended, Arrays.toString(checksBy), simulator.requests());
+    assertEquals("completed", ended.state(), "state of " + ended);
+    assertEquals(DOMAINS, ended.total(), "the sweep's total is every domain, not one daemon's part");
+    assertEquals(DOMAINS, ended.done(), "the sweep's done counts every daemon's work");
+    assertEquals(DOMAINS, simulator.requests(), "each domain called once at the provider");
+    for (long n : checksBy) {
+      assertTrue(n > 0, "every daemon took part: " + Arrays.toString(checksBy));
+    }
+    assertEquals(1, sweeps("").size(), "one sweep, joined by the others rather than started again");
+    assertEachDomainCheckedOnce();
+    assertInvariants();
   }
 
   private static List<Long> busySeconds(long[] perSecond) {
