@@ -74,6 +74,8 @@ final class FleetBench {
             .iterator().next();
         long unverified = count(db, "SELECT count(*) FROM verification_events WHERE NOT new_verified");
         long held = count(db, "SELECT coalesce(sum(addresses), 0) FROM held_changes");
+        long sweeps = count(db, "SELECT count(*) FROM sweeps");
+        long sweptOnce = count(db, "SELECT count(*) FROM sweeps WHERE state = 'completed' AND total = done");
         boolean once = unchecked == 0 && checks.getLong(0) == domains && checks.getLong(1) == domains && stats.requests() == domains;
 
         out.println();
@@ -88,6 +90,8 @@ final class FleetBench {
             window.sustainedRate(), window.interiorSeconds(), window.sustainedRate() / rate);
         out.printf(Locale.ROOT, "guard                                 %d addresses unverified, %d held (max-changes %d: %s)%n",
             unverified, held, maxChanges, unverified <= maxChanges ? "held" : "EXCEEDED");
+        out.printf(Locale.ROOT, "sweeps                                %d recorded, %d completed with done = total (joined by every daemon)%n",
+            sweeps, sweptOnce);
         out.printf(Locale.ROOT, "wall time                             %.1f s (daemons starting included)%n", seconds);
         return once ? 0 : 1;
       } finally {
