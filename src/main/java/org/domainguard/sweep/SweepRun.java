@@ -183,7 +183,7 @@ final class SweepRun {
     long first = firstTried.computeIfAbsent(state.id(), k -> System.nanoTime());
     return with.checker().checkInTurn(state.name(), first).compose(result -> {
       firstTried.remove(state.id());
-      CheckRecord record = CheckRecord.of(state, result, with.policy().decide(state, result), id);
+      CheckRecord record = new CheckRecord(state, result, with.policy().decide(state, result), id);
       pendingWrites++;
       with.writer().submit(record).onComplete(ar -> {
         pendingWrites--;
