@@ -1,8 +1,9 @@
--- A page of due domains is claimed in the order (last_checked_at NULLS FIRST, next_check_at, id).
--- Without id in the index, every claim sorted all the domains that tie on the first two columns
--- (all of them before a first sweep, or after an "all" sweep made them due at one instant): 23 ms
--- per page of 256 at 40,000 domains, against 0.3 ms reading the index in order.
-CREATE INDEX domains_due_order_idx ON domains (last_checked_at NULLS FIRST, next_check_at, id);
+-- Claims read due domains in claim order (never checked first, then oldest check first, then id)
+-- and continue after the position the sweep's previous page reached. The old index lacked id, so
+-- every claim sorted all the domains tied on the first two columns (all of them before a first
+-- sweep), and every claim re-read the rows the sweep already held: 23-28 µs of PostgreSQL time per
+-- claimed domain at 40,000 domains.
+CREATE INDEX domains_claim_order_idx ON domains ((COALESCE(last_checked_at, '-infinity'::timestamptz)), next_check_at, id);
 DROP INDEX domains_due_idx;
 
 -- A batch's checks get their ids back from the insert (RETURNING), and a result is written once
