@@ -37,7 +37,7 @@ public final class HostWrite {
     }
     List<String> reasons = Metrics.UNVERIFY_REASONS;
     String[] values = reasons.stream().map(table.config()::reasonValue).toArray(String[]::new);
-    return new HostWrite(sql(table), Tuple.of(reasons.toArray(String[]::new), values));
+    return new HostWrite(sql(table), Tuple.tuple().addArrayOfString(reasons.toArray(String[]::new)).addArrayOfString(values));
   }
 
   /** $1/$2: each reason string and the value written for it; a re-verification (a revert) clears the reason. */
