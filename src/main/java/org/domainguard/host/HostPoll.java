@@ -115,6 +115,11 @@ public final class HostPoll {
     });
   }
 
+  /** The statements of a page after the first, host side and mirror side ($1: after, $2: page size): for measuring them. */
+  public java.util.List<String> pageStatements() {
+    return java.util.List.of(nextHostPage, mirrorPage);
+  }
+
   /** What one scan read and queued. */
   private static final class Tally {
     long hostRows;
