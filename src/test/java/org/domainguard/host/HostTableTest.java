@@ -90,6 +90,12 @@ class HostTableTest {
     clock.advance(Duration.between(clock.instant(), Instant.now()).plusMillis(1));
   }
 
+  /** Waits for the daemon's first discovery to have copied the host's {@code rows} rows and discovered them. */
+  private void mirrored(int rows) {
+    org.domainguard.testing.Await.until("the host table mirrored and discovered", () -> d.count(
+        "SELECT count(*) FROM watched_addresses WHERE NOT EXISTS (SELECT 1 FROM host_changes) AND NOT EXISTS (SELECT 1 FROM address_changes)") == rows);
+  }
+
   /** The next discovery interval: a poll scan is due again. */
   private void nextInterval() {
     clock.advance(INTERVAL);
@@ -108,6 +114,7 @@ class HostTableTest {
         + "('a@lapsed.com', true), ('b@fine.com', true), ('c@lapsed.com', false)");
     start(vertx, target, pypiConfig(host, capture, "direct"), Map.of());
     d.simulate("lapsed.com", new JsonObject().put("status", "active expiring"));
+    mirrored(3);
     toNow();
     d.sweep("all");
 
@@ -163,6 +170,31 @@ class HostTableTest {
   }
 
   @Test
+  void applicationRoleWritesThroughTheTriggersAndARevertReachesTheHostRow(Vertx vertx) {
+    DbTarget target = TestDatabase.emptySchema();
+    String host = target.schema() + "_pypi";
+    String app = target.schema() + "_app";
+    TestDatabase.jdbc(target, pypiTable(host) + "CREATE ROLE " + app + ";"
+        + "GRANT USAGE ON SCHEMA " + host + " TO " + app + "; GRANT SELECT, INSERT, UPDATE ON " + host + ".user_emails TO " + app + ";"
+        + "GRANT USAGE ON SEQUENCE " + host + ".user_emails_id_seq TO " + app + ";");
+    start(vertx, target, pypiConfig(host, "trigger", "direct"), Map.of());
+    // The application's role holds nothing on domain-guard's schema: the triggers queue as domain-guard.
+    TestDatabase.jdbc(target, "SET ROLE " + app + "; INSERT INTO " + host + ".user_emails (email, verified) VALUES "
+        + "('a@lapsed.com', true), ('b@lapsed.com', true); RESET ROLE;");
+    d.sweep("all");
+    assertEquals(2, d.count("SELECT count(*) FROM email_addresses WHERE verified"), "mirrored by the sweep's discovery");
+    d.simulate("lapsed.com", new JsonObject().put("status", "deleting"));
+    toNow();
+    long sweep = d.sweep("all");
+    assertEquals(List.of("domain invalid", "domain invalid"), hostReasons(host));
+
+    int status = await(d.http.post(d.daemon.httpPort(), "127.0.0.1", "/admin/v1/sweeps/" + sweep + "/revert").send()).statusCode();
+    assertEquals(200, status);
+    assertEquals(List.of("null", "null"), hostReasons(host), "re-verified in the host's table, reason cleared");
+    assertEquals(2, d.count("SELECT count(*) FROM " + host + ".user_emails WHERE verified"));
+  }
+
+  @Test
   void readOnlyRoleWithPollAndNoWriteNeverWritesTheHostTable(Vertx vertx) {
     DbTarget admin = TestDatabase.emptySchema();
     String host = admin.schema() + "_pypi";
@@ -177,6 +209,7 @@ class HostTableTest {
     start(vertx, admin, pypiConfig(host, "poll", "none"),
         Map.of("DOMAINGUARD_DB_URL", "postgresql://" + role + ":ro@127.0.0.1:" + admin.port() + "/postgres"));
     d.simulate("lapsed.com", new JsonObject().put("status", "active expiring"));
+    mirrored(2);
     toNow();
     d.sweep("all");
     assertFalse(one("SELECT verified FROM email_addresses WHERE address = 'a@lapsed.com'").getBoolean(0), "the decision is recorded");
@@ -236,6 +269,12 @@ class HostTableTest {
 
   private Row hostRow(String schema, String email) {
     return one("SELECT verified, unverify_reason::text FROM " + schema + ".user_emails WHERE email = '" + email + "'");
+  }
+
+  private List<String> hostReasons(String schema) {
+    List<String> out = new ArrayList<>();
+    d.query("SELECT unverify_reason::text FROM " + schema + ".user_emails ORDER BY id").forEach(r -> out.add(String.valueOf(r.getString(0))));
+    return out;
   }
 
   private List<String> watched() {
