@@ -48,6 +48,7 @@ public final class HostSetup {
   /** The host table ready to watch, or a {@link ConfigException} saying what is missing. */
   public static HostTable prepare(DbTarget target, AppConfig.Host host) {
     try (Connection c = DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password())) {
+      requireSchemaUsage(c, host, target.user());
       HostTable table = inspect(c, host);
       requirePrivileges(c, host, target.user());
       if (host.write() == AppConfig.Write.DIRECT && table.reasonType() != null) {
@@ -100,12 +101,23 @@ public final class HostSetup {
     return found;
   }
 
+  /** Without USAGE on its schema the table cannot even be found: say so before looking. */
+  private static void requireSchemaUsage(Connection c, AppConfig.Host host, String role) throws SQLException {
+    if (!privileged(c, "SELECT COALESCE((SELECT has_schema_privilege(oid, 'USAGE') FROM pg_namespace WHERE nspname = ?), true)", host.schema())) {
+      throw cannotRead(host, role);
+    }
+  }
+
+  private static ConfigException cannotRead(AppConfig.Host host, String role) {
+    return new ConfigException("host.table", "domain-guard's role " + role + " cannot read " + host.displayName()
+        + ": GRANT USAGE ON SCHEMA " + host.schema() + " TO " + role + "; GRANT SELECT ON " + host.displayName() + " TO " + role);
+  }
+
   /** Each mode's privileges, checked before use so that the error names the GRANT rather than failing mid-way. */
   private static void requirePrivileges(Connection c, AppConfig.Host host, String role) throws SQLException {
     String table = host.displayName();
     if (!privileged(c, "SELECT has_table_privilege(?, 'SELECT')", host.sqlName())) {
-      throw new ConfigException("host.table", "domain-guard's role " + role + " cannot read " + table
-          + ": GRANT USAGE ON SCHEMA " + host.schema() + " TO " + role + "; GRANT SELECT ON " + table + " TO " + role);
+      throw cannotRead(host, role);
     }
     if (host.capture() == AppConfig.Capture.TRIGGER && !privileged(c, "SELECT has_table_privilege(?, 'TRIGGER')", host.sqlName())) {
       throw new ConfigException("host.capture", "trigger needs the TRIGGER privilege on " + table + ", which domain-guard's role "

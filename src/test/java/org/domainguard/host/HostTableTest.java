@@ -251,6 +251,20 @@ class HostTableTest {
   }
 
   @Test
+  void aRoleThatCannotReadTheHostTableIsToldTheGrants(Vertx vertx) {
+    DbTarget admin = TestDatabase.emptySchema();
+    String host = admin.schema() + "_pypi";
+    String role = admin.schema() + "_none";
+    TestDatabase.jdbc(admin, pypiTable(host) + "CREATE ROLE " + role + " LOGIN PASSWORD 'x';"
+        + "CREATE SCHEMA " + admin.schema() + " AUTHORIZATION " + role + ";");
+    ConfigException e = assertThrows(ConfigException.class, () -> start(vertx, admin, pypiConfig(host, "poll", "none"),
+        Map.of("DOMAINGUARD_DB_URL", "postgresql://" + role + ":x@127.0.0.1:" + admin.port() + "/postgres")));
+    d = null;
+    assertEquals("host.table: domain-guard's role " + role + " cannot read " + host + ".user_emails: GRANT USAGE ON SCHEMA " + host
+        + " TO " + role + "; GRANT SELECT ON " + host + ".user_emails TO " + role, e.getMessage());
+  }
+
+  @Test
   void pollKeysetWalksIntegerIdsInNumericOrder(Vertx vertx) {
     DbTarget target = TestDatabase.migratedSchema();
     String host = target.schema() + "_num";
