@@ -51,6 +51,7 @@ public final class HostSetup {
       requireSchemaUsage(c, host, target.user());
       HostTable table = inspect(c, host);
       requirePrivileges(c, host, target.user());
+      warnOfOwnAddresses(c, table, target.schema());
       if (host.write() == AppConfig.Write.DIRECT && table.reasonType() != null) {
         checkReasonValues(c, table);
       }
@@ -105,6 +106,17 @@ public final class HostSetup {
   private static void requireSchemaUsage(Connection c, AppConfig.Host host, String role) throws SQLException {
     if (!privileged(c, "SELECT COALESCE((SELECT has_schema_privilege(oid, 'USAGE') FROM pg_namespace WHERE nspname = ?), true)", host.schema())) {
       throw cannotRead(host, role);
+    }
+  }
+
+  /** Addresses written to email_addresses directly (the default mode's) stay watched beside the host table's: say so. */
+  private static void warnOfOwnAddresses(Connection c, HostTable table, String schema) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + AppConfig.Host.quoted(schema) + ".email_addresses WHERE host_id IS NULL)")) {
+      if (rs.next() && rs.getBoolean(1)) {
+        log.warn("email_addresses holds addresses that are not from the host table; they stay watched beside it table={} schema={}",
+            table.config().displayName(), schema);
+      }
     }
   }
 

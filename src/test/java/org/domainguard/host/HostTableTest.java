@@ -19,6 +19,7 @@ import java.util.Map;
 import org.domainguard.config.AppConfig;
 import org.domainguard.config.ConfigException;
 import org.domainguard.db.DbTarget;
+import org.domainguard.testing.Await;
 import org.domainguard.testing.MovableClock;
 import org.domainguard.testing.TestDaemon;
 import org.domainguard.testing.TestDatabase;
@@ -92,7 +93,7 @@ class HostTableTest {
 
   /** Waits for the daemon's first discovery to have copied the host's {@code rows} rows and discovered them. */
   private void mirrored(int rows) {
-    org.domainguard.testing.Await.until("the host table mirrored and discovered", () -> d.count(
+    Await.until("the host table mirrored and discovered", () -> d.count(
         "SELECT count(*) FROM watched_addresses WHERE NOT EXISTS (SELECT 1 FROM host_changes) AND NOT EXISTS (SELECT 1 FROM address_changes)") == rows);
   }
 
@@ -205,7 +206,7 @@ class HostTableTest {
         + "CREATE SCHEMA " + admin.schema() + " AUTHORIZATION " + role + ";"
         + "GRANT USAGE ON SCHEMA " + host + " TO " + role + ";"
         + "GRANT SELECT ON " + host + ".user_emails TO " + role + ";");
-    List<String> before = versions(admin, host);
+    List<String> before = versions(vertx, admin, host);
     start(vertx, admin, pypiConfig(host, "poll", "none"),
         Map.of("DOMAINGUARD_DB_URL", "postgresql://" + role + ":ro@127.0.0.1:" + admin.port() + "/postgres"));
     d.simulate("lapsed.com", new JsonObject().put("status", "active expiring"));
@@ -220,7 +221,7 @@ class HostTableTest {
     d.sweep("due");
     assertFalse(one("SELECT verified FROM email_addresses WHERE address = 'a@lapsed.com'").getBoolean(0));
     assertEquals(1, d.simulatorStats().getJsonObject("byDomain").getInteger("lapsed.com"), "not checked afresh");
-    assertEquals(before, versions(admin, host), "no host row was ever written (xmin unchanged)");
+    assertEquals(before, versions(vertx, admin, host), "no host row was ever written (xmin unchanged)");
     assertEquals(0, d.count("SELECT count(*) FROM sweeps WHERE state <> 'completed'"));
 
     // The host applies it; the owner renews and the host re-verifies the address: that is a verification.
@@ -299,9 +300,9 @@ class HostTableTest {
   }
 
   /** Each host row's id and xmin: any write to a row, even one changing nothing, gives it a new xmin. */
-  private List<String> versions(DbTarget admin, String host) {
+  private List<String> versions(Vertx vertx, DbTarget admin, String host) {
     List<String> out = new ArrayList<>();
-    var pool = TestDatabase.pool(Vertx.vertx(), admin);
+    var pool = TestDatabase.pool(vertx, admin);
     try {
       await(pool.query("SELECT id, xmin::text FROM " + host + ".user_emails ORDER BY id").execute())
           .forEach(r -> out.add(r.getInteger(0) + "@" + r.getString(1)));
