@@ -13,10 +13,13 @@ CREATE INDEX email_addresses_host_pending_idx ON email_addresses (id)
 
 -- Ids of host rows inserted, changed or deleted, queued by triggers on the host table
 -- (capture: trigger) or by the poll scan (capture: poll), waiting to be copied into the mirror.
+-- reverified: the host turned verified from false to true (a trigger sees it even when the row is
+-- false again, or still true, by the time it is copied).
 CREATE TABLE host_changes (
-    id        bigserial PRIMARY KEY,
-    host_id   text NOT NULL,
-    queued_at timestamptz NOT NULL DEFAULT now()
+    id         bigserial PRIMARY KEY,
+    host_id    text NOT NULL,
+    reverified boolean NOT NULL DEFAULT false,
+    queued_at  timestamptz NOT NULL DEFAULT now()
 );
 
 -- When the last poll scan of the host table started: one scan per discovery interval, whichever

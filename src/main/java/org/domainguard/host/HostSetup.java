@@ -225,7 +225,11 @@ public final class HostSetup {
     }
   }
 
-  /** One function for the three triggers: an insert or delete queues every row, an update the rows whose address or verified changed. */
+  /**
+   * One function for the three triggers: an insert or delete queues every row, an update the rows
+   * whose address or verified changed, marking a turn of verified to true as a re-verification
+   * unless domain-guard's own write (a revert) made it.
+   */
   static String captureFunction(HostTable t, String schema) {
     String queue = AppConfig.Host.quoted(schema) + ".host_changes";
     return "CREATE OR REPLACE FUNCTION " + AppConfig.Host.quoted(schema) + ".domainguard_host_capture() RETURNS trigger\n"
@@ -234,12 +238,14 @@ public final class HostSetup {
         + "    IF TG_OP = 'INSERT' THEN\n"
         + "        INSERT INTO " + queue + " (host_id) SELECT " + t.id("n") + "::text FROM new_rows n;\n"
         + "    ELSIF TG_OP = 'UPDATE' THEN\n"
-        + "        INSERT INTO " + queue + " (host_id)\n"
-        + "        SELECT " + t.id("n") + "::text FROM new_rows n LEFT JOIN old_rows o ON " + t.id("o") + " = " + t.id("n") + "\n"
+        + "        INSERT INTO " + queue + " (host_id, reverified)\n"
+        + "        SELECT " + t.id("n") + "::text, " + t.verifiedOrFalse("n") + " AND NOT " + t.verifiedOrFalse("o") + "\n"
+        + "            AND COALESCE(current_setting('" + HostWrite.WRITING + "', true), '') <> 'on'\n"
+        + "        FROM new_rows n LEFT JOIN old_rows o ON " + t.id("o") + " = " + t.id("n") + "\n"
         + "        WHERE " + t.id("o") + " IS NULL OR " + t.address("n") + " IS DISTINCT FROM " + t.address("o")
         + " OR " + t.verified("n") + " IS DISTINCT FROM " + t.verified("o") + "\n"
         + "        UNION ALL\n"
-        + "        SELECT " + t.id("o") + "::text FROM old_rows o WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE "
+        + "        SELECT " + t.id("o") + "::text, false FROM old_rows o WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE "
         + t.id("n") + " = " + t.id("o") + ");\n"
         + "    ELSE\n"
         + "        INSERT INTO " + queue + " (host_id) SELECT " + t.id("o") + "::text FROM old_rows o;\n"

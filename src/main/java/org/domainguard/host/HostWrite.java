@@ -16,6 +16,11 @@ import org.domainguard.metrics.Metrics;
  * is built once, at start-up; with the default table or {@code write: none} nothing is written.
  */
 public final class HostWrite {
+  /** Set for the writing transaction only: the host table's triggers do not take domain-guard's own write for the host's. */
+  static final String WRITING = "domainguard.host_write";
+
+  private static final String MARK_WRITING = "SELECT set_config('" + WRITING + "', 'on', true)";
+
   /** Writes nothing: the default mode (the mirror is the host's table) or {@code write: none}. */
   public static final HostWrite NONE = new HostWrite(null, null);
 
@@ -60,6 +65,8 @@ public final class HostWrite {
     if (sql == null) {
       return Future.succeededFuture(0);
     }
-    return conn.preparedQuery(sql).execute(reasons).map(rows -> rows.rowCount());
+    return conn.query(MARK_WRITING).execute()
+        .compose(marked -> conn.preparedQuery(sql).execute(reasons))
+        .map(rows -> rows.rowCount());
   }
 }

@@ -189,10 +189,36 @@ class HostTableTest {
     long sweep = d.sweep("all");
     assertEquals(List.of("domain invalid", "domain invalid"), hostReasons(host));
 
+    String verifiedAt = one("SELECT string_agg(verified_at::text, ',' ORDER BY id) FROM email_addresses").getString(0);
     int status = await(d.http.post(d.daemon.httpPort(), "127.0.0.1", "/admin/v1/sweeps/" + sweep + "/revert").send()).statusCode();
     assertEquals(200, status);
     assertEquals(List.of("null", "null"), hostReasons(host), "re-verified in the host's table, reason cleared");
     assertEquals(2, d.count("SELECT count(*) FROM " + host + ".user_emails WHERE verified"));
+    d.sweep("due");
+    assertEquals(verifiedAt, one("SELECT string_agg(verified_at::text, ',' ORDER BY id) FROM email_addresses").getString(0),
+        "domain-guard's own write to the host row is no re-verification: the restored verification times stand");
+  }
+
+  @Test
+  void triggersSeeAVerificationTheHostUndoesOrRedoesWithinOneInterval(Vertx vertx) {
+    DbTarget target = TestDatabase.emptySchema();
+    String host = target.schema() + "_pypi";
+    TestDatabase.jdbc(target, pypiTable(host) + "INSERT INTO " + host + ".user_emails (email, verified) VALUES ('a@lapsed.com', true)");
+    start(vertx, target, pypiConfig(host, "trigger", "none"), Map.of());
+    d.simulate("lapsed.com", new JsonObject().put("status", "active expiring"));
+    mirrored(1);
+    toNow();
+    d.sweep("all");
+    assertFalse(one("SELECT verified FROM email_addresses").getBoolean(0), "decided; the host still says verified");
+
+    // Between two discoveries the host applies the decision and the user proves the address again.
+    d.simulate("lapsed.com", new JsonObject().put("status", "active"));
+    TestDatabase.jdbc(target, "UPDATE " + host + ".user_emails SET verified = false; UPDATE " + host + ".user_emails SET verified = true");
+    nextInterval();
+    d.sweep("due");
+
+    assertTrue(one("SELECT verified FROM email_addresses").getBoolean(0), "the re-verification was seen");
+    assertEquals(2, d.simulatorStats().getJsonObject("byDomain").getInteger("lapsed.com"), "checked afresh");
   }
 
   @Test
