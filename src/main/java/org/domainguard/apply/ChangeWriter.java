@@ -25,6 +25,7 @@ import org.domainguard.check.Phase;
 import org.domainguard.check.ProviderAnswer;
 import org.domainguard.check.RegistryRecord;
 import org.domainguard.db.Unnest;
+import org.domainguard.host.HostWrite;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,9 +186,16 @@ public final class ChangeWriter {
   private static final Instant NEWEST_STORABLE = Instant.parse("+99999-12-31T23:59:59Z");
 
   private final MassChangeGuard guard;
+  private final HostWrite hostWrite;
 
   public ChangeWriter(MassChangeGuard guard) {
+    this(guard, HostWrite.NONE);
+  }
+
+  /** {@code hostWrite}: also gives each unverification to the host's own table, in the same transaction. */
+  public ChangeWriter(MassChangeGuard guard, HostWrite hostWrite) {
     this.guard = guard;
+    this.hostWrite = hostWrite;
   }
 
   public Reservation reservation() {
@@ -260,7 +268,8 @@ public final class ChangeWriter {
   private Future<Changes> act(SqlConnection conn, MassChangeGuard.Split split, Map<Long, Long> checkIds) {
     Future<Changes> changes = split.apply().isEmpty()
         ? Future.succeededFuture(Changes.NONE)
-        : conn.preparedQuery(UNVERIFY).execute(UNVERIFICATIONS.bind(acting(split.apply(), checkIds))).map(Changes::of);
+        : conn.preparedQuery(UNVERIFY).execute(UNVERIFICATIONS.bind(acting(split.apply(), checkIds))).map(Changes::of)
+            .compose(c -> hostWrite.push(conn).map(c));
     return split.hold().isEmpty() ? changes : changes.compose(c -> hold(conn, split, checkIds).map(c));
   }
 
