@@ -27,6 +27,11 @@ import org.domainguard.discovery.SuffixListUpdater;
 import org.domainguard.fleet.Fleet;
 import org.domainguard.fleet.FleetView;
 import org.domainguard.fleet.SharedLimit;
+import org.domainguard.host.HostPoll;
+import org.domainguard.host.HostSetup;
+import org.domainguard.host.HostSync;
+import org.domainguard.host.HostTable;
+import org.domainguard.host.HostWrite;
 import org.domainguard.http.AdminApi;
 import org.domainguard.http.ApiServer;
 import org.domainguard.http.HealthRoutes;
@@ -53,6 +58,8 @@ public final class DaemonVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DaemonVerticle.class);
   /** Addresses per discovery transaction. */
   public static final int DISCOVERY_CHUNK = 2_000;
+  /** Host table rows per page of the poll scan: one short statement each. */
+  public static final int HOST_SCAN_PAGE = 5_000;
   /** How long a shutdown waits for in-flight checks to finish and be written. */
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
 
@@ -97,11 +104,14 @@ public final class DaemonVerticle extends VerticleBase {
     return Database.open(vertx, config.db())
         .compose(db -> {
           database = db;
-          return wire(db).recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
+          return HostSetup.prepare(vertx, db.target(), config.host())
+              .compose(host -> wire(db, host))
+              .recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
         });
   }
 
-  private Future<?> wire(Database db) {
+  /** {@code host}: the host's own table, or null when the host writes {@code email_addresses}. */
+  private Future<?> wire(Database db, HostTable host) {
     AppConfig.Provider p = config.provider();
     Metrics metrics = new Metrics(registry);
     String owner = Owners.thisProcess();
@@ -109,7 +119,8 @@ public final class DaemonVerticle extends VerticleBase {
     StatusProvider provider = Providers.create(vertx, config, providerUrl, clock, metrics, fleet);
     DomainChecker checker = DomainChecker.forProvider(vertx, provider, config, metrics, clock, fleet);
     metrics.fleet(provider.name(), fleet::liveDaemons, () -> fleet.rateShare(SharedLimit.providerKey(provider.name())));
-    DiscoveryService discovery = new DiscoveryService(vertx, db.pool(), DISCOVERY_CHUNK, () -> suffixes.get());
+    HostWrite hostWrite = HostWrite.of(host);
+    DiscoveryService discovery = new DiscoveryService(vertx, db.pool(), DISCOVERY_CHUNK, () -> suffixes.get(), intake(db, host));
     suffixSource = new SuffixListSource(vertx, config.discovery().publicSuffixList(), clock);
     suffixes = new SuffixListUpdater(vertx, suffixSource, new SuffixListStore(vertx, db.pool()), discovery,
         new AddressMover(vertx, db.pool(), DISCOVERY_CHUNK), config.discovery().publicSuffixRefresh(), clock);
@@ -117,7 +128,7 @@ public final class DaemonVerticle extends VerticleBase {
     Duration lease = config.schedule().lease();
     DueSource source = new DueSource(db.pool(), owner, lease, clock);
     SweepStore sweepStore = new SweepStore(db.pool(), owner);
-    ResultWriter writer = new ResultWriter(vertx, db.pool(), source, new ChangeWriter(guard), config.writer(), metrics);
+    ResultWriter writer = new ResultWriter(vertx, db.pool(), source, new ChangeWriter(guard, hostWrite), config.writer(), metrics);
     SweepWork work = new SweepWork(source, checker, new Policy(config.schedule(), config.policy()), writer, metrics, clock,
         p.maxInFlight(), pageSize(p, lease));
     sweeps = new SweepService(vertx, discovery, sweepStore, guard, work);
@@ -126,7 +137,7 @@ public final class DaemonVerticle extends VerticleBase {
 
     PhaseGauges phases = new PhaseGauges(db.pool(), metrics);
     AddressGauges addresses = new AddressGauges(db.pool(), metrics);
-    HeldChanges held = new HeldChanges(db.pool(), metrics);
+    HeldChanges held = new HeldChanges(db.pool(), metrics, hostWrite);
     long refresh = config.metrics().refreshInterval().toMillis();
     vertx.setPeriodic(0, refresh, id -> phases.refresh().compose(v -> held.refreshGauge())
         .onFailure(e -> log.warn("gauge refresh from the database failed", e)));
@@ -137,7 +148,7 @@ public final class DaemonVerticle extends VerticleBase {
     new HealthRoutes(db, checker::breakerState).mount(router);
     new MetricsRoute(registry).mount(router);
     Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
-        vertx, config.http().admin(), sweeps, rechecks, sweepStore, held, new SweepRevert(db.pool()), db.pool(), registry, clock, () -> suffixes.get(),
+        vertx, config.http().admin(), sweeps, rechecks, sweepStore, held, new SweepRevert(db.pool(), hostWrite), db.pool(), registry, clock, () -> suffixes.get(),
         new FleetView(db.pool(), owner, clock)));
     return fleet.start()
         .compose(v -> suffixes.start())
@@ -146,6 +157,17 @@ public final class DaemonVerticle extends VerticleBase {
         .compose(v -> ApiServer.listen(vertx, config.http(), router))
         .onSuccess(s -> server = s)
         .compose(s -> schedule.start(config.schedule().sweepInterval()));
+  }
+
+  /** How the host table's changes reach the mirror: its triggers' queue, or that queue filled by a scan each discovery interval. */
+  private DiscoveryService.Intake intake(Database db, HostTable host) {
+    if (host == null) {
+      return DiscoveryService.Intake.NONE;
+    }
+    HostPoll poll = host.config().capture() == AppConfig.Capture.POLL
+        ? new HostPoll(db.pool(), host, clock, config.schedule().discoveryInterval(), HOST_SCAN_PAGE)
+        : null;
+    return new HostSync(db.pool(), host, poll, DISCOVERY_CHUNK);
   }
 
   /**

@@ -5,7 +5,6 @@ import static org.domainguard.db.Unnest.Type.BOOL;
 import static org.domainguard.db.Unnest.Type.INT;
 import static org.domainguard.db.Unnest.Type.JSONB;
 import static org.domainguard.db.Unnest.Type.TEXT;
-import static org.domainguard.db.Unnest.Type.UUID;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -15,14 +14,18 @@ import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.domainguard.check.CheckResult;
+import org.domainguard.check.Outcome;
 import org.domainguard.check.Phase;
 import org.domainguard.check.ProviderAnswer;
 import org.domainguard.check.RegistryRecord;
 import org.domainguard.db.Unnest;
+import org.domainguard.host.HostWrite;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +38,6 @@ public final class ChangeWriter {
   private static final Logger log = LoggerFactory.getLogger(ChangeWriter.class);
 
   private static final Unnest<CheckRecord> CHECKS = Unnest.<CheckRecord>of()
-      .column("check_key", UUID, CheckRecord::key)
       .column("domain_id", BIGINT, r -> r.state().id())
       .column("sweep_id", BIGINT, CheckRecord::sweepId)
       .column("provider", TEXT, r -> r.result().provider())
@@ -54,8 +56,9 @@ public final class ChangeWriter {
       .time("last_changed_at", r -> storable(evidence(r, RegistryRecord::lastChangedAt)))
       .column("notices", JSONB, r -> evidence(r, rec -> new JsonArray(new ArrayList<Object>(rec.notices())).encode()));
 
+  /** The check history; the ids come back so that the changes a check causes can name it. */
   static final String INSERT_CHECKS = "INSERT INTO domain_checks (" + CHECKS.names() + ")\n"
-      + "SELECT " + CHECKS.select("t") + " FROM " + CHECKS.from("t") + "\nON CONFLICT (check_key) DO NOTHING";
+      + "SELECT " + CHECKS.select("t") + " FROM " + CHECKS.from("t") + "\nRETURNING id, domain_id";
 
   private static final Unnest<CheckRecord> DOMAINS = Unnest.<CheckRecord>of()
       .column("id", BIGINT, r -> r.state().id())
@@ -68,7 +71,8 @@ public final class ChangeWriter {
       .column("ok", BOOL, r -> r.result().answer() instanceof ProviderAnswer.Statuses)
       .time("next_check_at", r -> r.decision().nextCheckAt())
       .column("failure_count", INT, r -> r.decision().failureCount())
-      .column("error", TEXT, r -> error(r.result()));
+      .column("error", TEXT, r -> error(r.result()))
+      .column("last_seen", BIGINT, r -> r.result().seen());
 
   /**
    * The result's state and next check; a re-verification during the check brings the next check
@@ -86,9 +90,13 @@ public final class ChangeWriter {
           next_check_at = CASE WHEN d.recheck_requested_at >= t.started_at THEN t.finished_at ELSE t.next_check_at END,
           failure_count = t.failure_count,
           last_error = t.error,
+          last_seen = t.last_seen,
           lease_owner = NULL,
           lease_expires_at = NULL
       FROM\s""" + DOMAINS.from("t") + "\nWHERE d.id = t.id";
+
+  /** An acting record with the id its check got in the history. */
+  private record Acting(MassChangeGuard.Candidate candidate, long checkId) {}
 
   private static final Unnest<CheckRecord> CANDIDATES = Unnest.<CheckRecord>of()
       .column("domain_id", BIGINT, r -> r.state().id())
@@ -100,17 +108,17 @@ public final class ChangeWriter {
       JOIN watched_addresses w ON w.domain_id = t.domain_id
       JOIN email_addresses e ON e.id = w.email_id AND\s""" + VerifiedBefore.sql("e", "t.cutoff") + "\nGROUP BY t.domain_id";
 
-  private static final Unnest<MassChangeGuard.Candidate> UNVERIFICATIONS = unverificationColumns();
+  private static final Unnest<Acting> UNVERIFICATIONS = unverificationColumns();
 
   /** The columns of an unverification: which domain, why, on what evidence, and which addresses (verified before the cutoff). */
-  private static Unnest<MassChangeGuard.Candidate> unverificationColumns() {
-    return Unnest.<MassChangeGuard.Candidate>of()
-        .column("domain_id", BIGINT, c -> c.record().state().id())
-        .column("reason", TEXT, c -> c.record().decision().unverifyReason())
-        .column("phase", TEXT, c -> name(c.record().decision().phase()))
-        .time("cutoff", c -> c.record().decision().cutoff())
-        .column("check_key", UUID, c -> c.record().key())
-        .column("sweep_id", BIGINT, c -> c.record().sweepId());
+  private static Unnest<Acting> unverificationColumns() {
+    return Unnest.<Acting>of()
+        .column("domain_id", BIGINT, a -> a.candidate().record().state().id())
+        .column("reason", TEXT, a -> a.candidate().record().decision().unverifyReason())
+        .column("phase", TEXT, a -> name(a.candidate().record().decision().phase()))
+        .time("cutoff", a -> a.candidate().record().decision().cutoff())
+        .column("check_id", BIGINT, Acting::checkId)
+        .column("sweep_id", BIGINT, a -> a.candidate().record().sweepId());
   }
 
   /**
@@ -123,25 +131,25 @@ public final class ChangeWriter {
           FROM watched_addresses w, t
           WHERE w.domain_id = t.domain_id AND e.id = w.email_id AND\s""" + VerifiedBefore.sql("e", "t.cutoff") + """
 
-          RETURNING e.id, e.address, e.verified_at, t.domain_id, t.reason, t.phase, t.check_key, t.sweep_id),
+          RETURNING e.id, e.address, e.verified_at, t.domain_id, t.reason, t.phase, t.check_id, t.sweep_id),
       events AS (
           INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, old_verified_at, reason, phase, check_id, sweep_id)
-          SELECT ch.id, ch.address, ch.domain_id, true, false, ch.verified_at, ch.reason, ch.phase, dc.id, ch.sweep_id
-          FROM changed ch LEFT JOIN domain_checks dc ON dc.check_key = ch.check_key
+          SELECT ch.id, ch.address, ch.domain_id, true, false, ch.verified_at, ch.reason, ch.phase, ch.check_id, ch.sweep_id
+          FROM changed ch
           RETURNING domain_id, reason)
       SELECT domain_id, reason, count(*) AS changed FROM events GROUP BY domain_id, reason""";
 
   /** An unverification held for an operator, with how many addresses it covers. */
-  private static final Unnest<MassChangeGuard.Candidate> HOLDS = unverificationColumns()
-      .column("addresses", INT, MassChangeGuard.Candidate::addresses);
+  private static final Unnest<Acting> HOLDS = unverificationColumns()
+      .column("addresses", INT, a -> a.candidate().addresses());
 
   /** Holds unverifications past the guard's limits; newer evidence for a domain replaces an open hold. */
   static final String HOLD_CHANGES = """
       INSERT INTO held_changes (domain_id, check_id, sweep_id, reason, phase, statuses, cutoff, addresses)
-      SELECT t.domain_id, dc.id, t.sweep_id, t.reason, t.phase, dc.statuses, t.cutoff, t.addresses
+      SELECT t.domain_id, t.check_id, t.sweep_id, t.reason, t.phase, dc.statuses, t.cutoff, t.addresses
       FROM\s""" + HOLDS.from("t") + """
 
-      LEFT JOIN domain_checks dc ON dc.check_key = t.check_key
+      JOIN domain_checks dc ON dc.id = t.check_id
       ON CONFLICT (domain_id) WHERE state = 'held' DO UPDATE
       SET check_id = EXCLUDED.check_id, sweep_id = EXCLUDED.sweep_id, reason = EXCLUDED.reason, phase = EXCLUDED.phase,
           statuses = EXCLUDED.statuses, cutoff = EXCLUDED.cutoff, addresses = EXCLUDED.addresses, held_at = now()""";
@@ -166,36 +174,89 @@ public final class ChangeWriter {
   private static final Instant NEWEST_STORABLE = Instant.parse("+99999-12-31T23:59:59Z");
 
   private final MassChangeGuard guard;
+  private final HostWrite hostWrite;
 
   public ChangeWriter(MassChangeGuard guard) {
+    this(guard, HostWrite.NONE);
+  }
+
+  /** {@code hostWrite}: also gives each unverification to the host's own table, in the same transaction. */
+  public ChangeWriter(MassChangeGuard guard, HostWrite hostWrite) {
     this.guard = guard;
+    this.hostWrite = hostWrite;
   }
 
-  /** The batch's statements in order, inside the caller's transaction; each domain appears at most once. */
+  /**
+   * The batch's statements in order, inside the caller's transaction; each domain appears at most
+   * once: every domain's new state, then what the guard lets the acting records change, the check
+   * history, and the changes (or holds) naming their checks.
+   */
   public Future<Changes> write(SqlConnection conn, List<CheckRecord> batch) {
-    return conn.preparedQuery(INSERT_CHECKS).execute(CHECKS.bind(batch))
-        .compose(r -> conn.preparedQuery(UPDATE_DOMAINS).execute(DOMAINS.bind(batch)))
-        .compose(r -> act(conn, batch));
+    return conn.preparedQuery(UPDATE_DOMAINS).execute(DOMAINS.bind(batch))
+        .compose(r -> weigh(conn, batch))
+        .compose(split -> history(conn, batch, split).compose(checkIds -> act(conn, split, checkIds)));
   }
 
-  /** Weighs what the acting records would change, applies what the guard allows and holds the rest. */
-  private Future<Changes> act(SqlConnection conn, List<CheckRecord> batch) {
+  /**
+   * Weighs what the acting records would change and splits it into what the guard allows and what
+   * it holds, against the guard's windows as every daemon left them (locked until this transaction ends).
+   */
+  private Future<MassChangeGuard.Split> weigh(SqlConnection conn, List<CheckRecord> batch) {
     List<CheckRecord> acting = batch.stream().filter(r -> r.decision().unverifies()).toList();
-    if (acting.isEmpty()) {
-      return guard.split(conn, batch, List.of()).map(Changes.NONE);
-    }
-    return conn.preparedQuery(COUNT_CANDIDATES).execute(CANDIDATES.bind(acting))
-        .compose(rows -> guard.split(conn, batch, weigh(acting, rows)))
-        .compose(split -> {
-          Future<Changes> changes = split.apply().isEmpty()
-              ? Future.succeededFuture(Changes.NONE)
-              : conn.preparedQuery(UNVERIFY).execute(UNVERIFICATIONS.bind(split.apply())).map(Changes::of);
-          return split.hold().isEmpty() ? changes : changes.compose(c -> hold(conn, split).map(c));
-        });
+    Future<List<MassChangeGuard.Candidate>> candidates = acting.isEmpty()
+        ? Future.succeededFuture(List.of())
+        : conn.preparedQuery(COUNT_CANDIDATES).execute(CANDIDATES.bind(acting)).map(rows -> candidates(acting, rows));
+    return candidates.compose(weighed -> guard.split(conn, batch, weighed));
   }
 
-  private Future<Void> hold(SqlConnection conn, MassChangeGuard.Split split) {
-    return conn.preparedQuery(HOLD_CHANGES).execute(HOLDS.bind(split.hold())).map(held -> {
+  /**
+   * Writes the checks worth a history row (see {@link #changesHistory}) and those that change or
+   * hold something; each written check's id, by domain id.
+   */
+  private static Future<Map<Long, Long>> history(SqlConnection conn, List<CheckRecord> batch, MassChangeGuard.Split split) {
+    Set<Long> acted = new HashSet<>();
+    split.apply().forEach(c -> acted.add(c.record().state().id()));
+    split.hold().forEach(c -> acted.add(c.record().state().id()));
+    List<CheckRecord> kept = batch.stream().filter(r -> acted.contains(r.state().id()) || changesHistory(r)).toList();
+    if (kept.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return conn.preparedQuery(INSERT_CHECKS).execute(CHECKS.bind(kept)).map(ChangeWriter::checkIds);
+  }
+
+  /**
+   * A check is kept in the history when it tells something the history does not say yet: it failed
+   * or follows a failure, the domain's phase moves, or what the provider said differs from the
+   * domain's previous check. A check that saw what the one before it saw only moves the domain's
+   * last check time (on the domain's row).
+   */
+  static boolean changesHistory(CheckRecord r) {
+    DomainState state = r.state();
+    return r.result().outcome() != Outcome.OK
+        || state.failureCount() > 0
+        || r.decision().phase() != state.phase()
+        || state.lastSeen() == null
+        || state.lastSeen() != r.result().seen();
+  }
+
+  /** Each written check's id, by domain id (a batch holds a domain once). */
+  private static Map<Long, Long> checkIds(RowSet<Row> inserted) {
+    Map<Long, Long> ids = new HashMap<>(inserted.size() * 2);
+    inserted.forEach(row -> ids.put(row.getLong(1), row.getLong(0)));
+    return ids;
+  }
+
+  /** Applies what the guard allows and holds the rest, each naming the check it comes from. */
+  private Future<Changes> act(SqlConnection conn, MassChangeGuard.Split split, Map<Long, Long> checkIds) {
+    Future<Changes> changes = split.apply().isEmpty()
+        ? Future.succeededFuture(Changes.NONE)
+        : conn.preparedQuery(UNVERIFY).execute(UNVERIFICATIONS.bind(acting(split.apply(), checkIds))).map(Changes::of)
+            .compose(c -> hostWrite.push(conn).map(c));
+    return split.hold().isEmpty() ? changes : changes.compose(c -> hold(conn, split, checkIds).map(c));
+  }
+
+  private Future<Void> hold(SqlConnection conn, MassChangeGuard.Split split, Map<Long, Long> checkIds) {
+    return conn.preparedQuery(HOLD_CHANGES).execute(HOLDS.bind(acting(split.hold(), checkIds))).map(held -> {
       int addresses = split.hold().stream().mapToInt(MassChangeGuard.Candidate::addresses).sum();
       if (split.startedHolding()) {
         log.warn("mass-change guard limit reached: further unverifications are held for an operator (GET /admin/v1/held-changes) domains={} addresses={}",
@@ -207,8 +268,12 @@ public final class ChangeWriter {
     });
   }
 
+  private static List<Acting> acting(List<MassChangeGuard.Candidate> candidates, Map<Long, Long> checkIds) {
+    return candidates.stream().map(c -> new Acting(c, checkIds.get(c.record().state().id()))).toList();
+  }
+
   /** Pairs each acting record with the number of addresses it would change; records that would change none drop out. */
-  private static List<MassChangeGuard.Candidate> weigh(List<CheckRecord> acting, RowSet<Row> counts) {
+  private static List<MassChangeGuard.Candidate> candidates(List<CheckRecord> acting, RowSet<Row> counts) {
     Map<Long, Integer> byDomain = new HashMap<>();
     counts.forEach(r -> byDomain.put(r.getLong("domain_id"), r.getLong("addresses").intValue()));
     return acting.stream()

@@ -82,15 +82,16 @@ class ReregistrationTest {
   }
 
   private DomainState state() {
-    Row d = one("SELECT phase, lapse_phase, lapse_seen_at, failure_count FROM domains WHERE id = " + domainId);
+    Row d = one("SELECT phase, lapse_phase, lapse_seen_at, failure_count, last_seen FROM domains WHERE id = " + domainId);
     return new DomainState(domainId, "re.com", Phase.parse(d.getString("phase")), Phase.parse(d.getString("lapse_phase")),
-        d.getOffsetDateTime("lapse_seen_at") == null ? null : d.getOffsetDateTime("lapse_seen_at").toInstant(), d.getInteger("failure_count"));
+        d.getOffsetDateTime("lapse_seen_at") == null ? null : d.getOffsetDateTime("lapse_seen_at").toInstant(), d.getInteger("failure_count"),
+        d.getLong("last_seen"));
   }
 
   /** Decides from the domain's stored state and writes the check in one transaction, as a sweep does. */
   private Decision check(CheckResult result) {
     Decision decision = policy.decide(state(), result);
-    CheckRecord record = CheckRecord.of(state(), result, decision, null);
+    CheckRecord record = new CheckRecord(state(), result, decision, null);
     await(pool.withTransaction(conn -> writer.write(conn, List.of(record))));
     return decision;
   }
