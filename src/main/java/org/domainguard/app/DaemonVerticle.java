@@ -133,6 +133,7 @@ public final class DaemonVerticle extends VerticleBase {
         p.maxInFlight(), pageSize(p, lease));
     sweeps = new SweepService(vertx, discovery, sweepStore, guard, work);
     rechecks = new Rechecks(work);
+    fleet.onDeparture(sweeps::daemonDeparted);
     SweepSchedule schedule = new SweepSchedule(vertx, sweeps, sweepStore, metrics, lease, config.fleet().heartbeat());
 
     PhaseGauges phases = new PhaseGauges(db.pool(), metrics);

@@ -104,6 +104,7 @@ public final class Fleet implements LimitShares {
   private boolean again;
   private boolean lapsed = true;
   private volatile int liveDaemons;
+  private Runnable departed = () -> {};
   /** {@link #nanoClock} time until which the shares last granted are in force. */
   private volatile long grantedUntil;
 
@@ -148,6 +149,11 @@ public final class Fleet implements LimitShares {
     });
     return pool.preparedQuery(FORGET_LONG_DEAD).execute(Tuple.of(Timestamps.utc(clock.instant().minus(Duration.ofDays(1)))))
         .compose(v -> renewal());
+  }
+
+  /** {@code action} runs on this daemon's event loop whenever a renewal finds fewer daemons alive than the one before. */
+  public void onDeparture(Runnable action) {
+    departed = action;
   }
 
   /** Daemons alive at the last renewal, this one included (0 before the first). */
@@ -207,10 +213,14 @@ public final class Fleet implements LimitShares {
     Map<String, Shared> joined = new TreeMap<>(limits);
     Map<String, Instant> pauses = new HashMap<>(pendingPauses);
     pauses.forEach(pendingPauses::remove);
+    int aliveBefore = liveDaemons;
     return pool.withTransaction(conn -> renew(conn, joined, pauses, now))
         .onSuccess(r -> {
           grantedUntil = nanoNow + config.grantTtl().toNanos();
           lapsed = false;
+          if (liveDaemons < aliveBefore) {
+            departed.run();
+          }
           r.grants().forEach((key, grant) -> joined.get(key).share(grant.rate(), grant.burst()));
           r.pauses().forEach((key, until) -> {
             long nanos = Duration.between(now, until).toNanos();

@@ -91,6 +91,16 @@ public final class SweepService {
     });
   }
 
+  /**
+   * Another daemon died (or left): the running part looks again from the start of the due domains
+   * at its next page, where the domains the dead daemon held leased wait to be taken over.
+   */
+  public void daemonDeparted() {
+    if (running != null) {
+      running.lookFromTheStart();
+    }
+  }
+
   private void joinIfIdle(SweepRecord r) {
     if (running != null || starting != null || closed || unrecordedEnds.stream().anyMatch(e -> e.id() == r.id())) {
       return;
