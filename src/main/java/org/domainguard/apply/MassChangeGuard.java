@@ -111,9 +111,12 @@ public final class MassChangeGuard {
    * not grow as it goes. Scheduled sweeps share the hourly window.
    */
   public Future<Void> sweepStarted(long sweepId, long total) {
-    return pool.preparedQuery(DROP_STALE_WINDOWS).execute(Tuple.of(Timestamps.utc(clock.instant().minus(Duration.ofHours(2)))))
-        .compose(v -> pool.preparedQuery(OPEN_SWEEP_WINDOW).execute(Tuple.of("sweep:" + sweepId, total)))
-        .mapEmpty();
+    return pool.preparedQuery(OPEN_SWEEP_WINDOW).execute(Tuple.of("sweep:" + sweepId, total)).mapEmpty();
+  }
+
+  /** Forgets hourly windows past their hour and the windows of sweeps no longer running (whichever daemon left them). */
+  public Future<Void> dropStaleWindows() {
+    return pool.preparedQuery(DROP_STALE_WINDOWS).execute(Tuple.of(Timestamps.utc(clock.instant().minus(Duration.ofHours(2))))).mapEmpty();
   }
 
   public Future<Void> sweepEnded(long sweepId) {

@@ -116,9 +116,13 @@ public final class SweepService {
   /** The end of a sweep that could not be written (database down), kept until it is. */
   private record UnrecordedEnd(long id, String state, Instant at, String error) {}
 
-  /** Keeps the running sweep's heartbeat fresh and writes the ends that could not be written before, so a sweep failed by an outage says why. */
+  /**
+   * Keeps the running sweep's heartbeat fresh, forgets the guard's stale windows, and writes the ends
+   * that could not be written before, so a sweep failed by an outage says why.
+   */
   Future<Void> heartbeat() {
-    Future<Void> beat = running == null ? Future.succeededFuture() : store.heartbeat(running.id());
+    Future<Void> beat = (running == null ? Future.<Void>succeededFuture() : store.heartbeat(running.id()))
+        .compose(v -> guard.dropStaleWindows());
     return beat.compose(v -> {
       Future<Void> chain = Future.succeededFuture();
       for (UnrecordedEnd end : new ArrayList<>(unrecordedEnds)) {
