@@ -49,6 +49,10 @@ class WebhookKillIT extends FaultScenario {
         """.formatted(receiver.url(), SECRET);
   }
 
+  private long inFlight() {
+    return count("SELECT count(*) FROM webhook_deliveries WHERE lease_owner IS NOT NULL");
+  }
+
   private long pending() {
     return count("SELECT count(*) FROM webhook_deliveries WHERE state = 'pending'");
   }
@@ -59,13 +63,13 @@ class WebhookKillIT extends FaultScenario {
     // A slow receiver: deliveries trail the decisions, so the kill finds events committed and not delivered.
     receiver.delay(1_000);
     DaemonProcess first = startDaemon();
-    Waits.until("events committed, some delivered, many waiting", Duration.ofSeconds(60), Duration.ofMillis(100),
-        () -> count("SELECT count(*) FROM webhook_deliveries WHERE state = 'delivered'") + "/" + pending(),
-        s -> Long.parseLong(s.split("/")[0]) >= 10 && Long.parseLong(s.split("/")[1]) >= 50, first);
+    Waits.until("events committed, some delivered, many waiting, some in flight", Duration.ofSeconds(60), Duration.ofMillis(50),
+        () -> count("SELECT count(*) FROM webhook_deliveries WHERE state = 'delivered'") + "/" + pending() + "/" + inFlight(),
+        s -> Long.parseLong(s.split("/")[0]) >= 10 && Long.parseLong(s.split("/")[1]) >= 50 && Long.parseLong(s.split("/")[2]) >= 1, first);
     first.kill();
     long eventsAtKill = count("SELECT count(*) FROM events");
     long pendingAtKill = pending();
-    long leasedAtKill = count("SELECT count(*) FROM webhook_deliveries WHERE lease_owner IS NOT NULL");
+    long leasedAtKill = inFlight();
     System.out.printf("kill -9: %d events committed, %d deliveries pending (%d in flight)%n", eventsAtKill, pendingAtKill, leasedAtKill);
 
     receiver.delay(0);
