@@ -5,7 +5,6 @@ import static org.domainguard.db.Unnest.Type.BOOL;
 import static org.domainguard.db.Unnest.Type.INT;
 import static org.domainguard.db.Unnest.Type.JSONB;
 import static org.domainguard.db.Unnest.Type.TEXT;
-import static org.domainguard.db.Unnest.Type.UUID;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -37,7 +36,6 @@ public final class ChangeWriter {
   private static final Logger log = LoggerFactory.getLogger(ChangeWriter.class);
 
   private static final Unnest<CheckRecord> CHECKS = Unnest.<CheckRecord>of()
-      .column("check_key", UUID, CheckRecord::key)
       .column("domain_id", BIGINT, r -> r.state().id())
       .column("sweep_id", BIGINT, CheckRecord::sweepId)
       .column("provider", TEXT, r -> r.result().provider())
@@ -56,8 +54,9 @@ public final class ChangeWriter {
       .time("last_changed_at", r -> storable(evidence(r, RegistryRecord::lastChangedAt)))
       .column("notices", JSONB, r -> evidence(r, rec -> new JsonArray(new ArrayList<Object>(rec.notices())).encode()));
 
+  /** The check history; the ids come back so that the changes a check causes can name it. */
   static final String INSERT_CHECKS = "INSERT INTO domain_checks (" + CHECKS.names() + ")\n"
-      + "SELECT " + CHECKS.select("t") + " FROM " + CHECKS.from("t") + "\nON CONFLICT (check_key) DO NOTHING";
+      + "SELECT " + CHECKS.select("t") + " FROM " + CHECKS.from("t") + "\nRETURNING id, domain_id";
 
   private static final Unnest<CheckRecord> DOMAINS = Unnest.<CheckRecord>of()
       .column("id", BIGINT, r -> r.state().id())
@@ -92,6 +91,9 @@ public final class ChangeWriter {
           lease_expires_at = NULL
       FROM\s""" + DOMAINS.from("t") + "\nWHERE d.id = t.id";
 
+  /** An acting record with the id its check got in the history. */
+  private record Acting(MassChangeGuard.Candidate candidate, long checkId) {}
+
   private static final Unnest<CheckRecord> CANDIDATES = Unnest.<CheckRecord>of()
       .column("domain_id", BIGINT, r -> r.state().id())
       .time("cutoff", r -> r.decision().cutoff());
@@ -102,17 +104,17 @@ public final class ChangeWriter {
       JOIN watched_addresses w ON w.domain_id = t.domain_id
       JOIN email_addresses e ON e.id = w.email_id AND\s""" + VerifiedBefore.sql("e", "t.cutoff") + "\nGROUP BY t.domain_id";
 
-  private static final Unnest<MassChangeGuard.Candidate> UNVERIFICATIONS = unverificationColumns();
+  private static final Unnest<Acting> UNVERIFICATIONS = unverificationColumns();
 
   /** The columns of an unverification: which domain, why, on what evidence, and which addresses (verified before the cutoff). */
-  private static Unnest<MassChangeGuard.Candidate> unverificationColumns() {
-    return Unnest.<MassChangeGuard.Candidate>of()
-        .column("domain_id", BIGINT, c -> c.record().state().id())
-        .column("reason", TEXT, c -> c.record().decision().unverifyReason())
-        .column("phase", TEXT, c -> name(c.record().decision().phase()))
-        .time("cutoff", c -> c.record().decision().cutoff())
-        .column("check_key", UUID, c -> c.record().key())
-        .column("sweep_id", BIGINT, c -> c.record().sweepId());
+  private static Unnest<Acting> unverificationColumns() {
+    return Unnest.<Acting>of()
+        .column("domain_id", BIGINT, a -> a.candidate().record().state().id())
+        .column("reason", TEXT, a -> a.candidate().record().decision().unverifyReason())
+        .column("phase", TEXT, a -> name(a.candidate().record().decision().phase()))
+        .time("cutoff", a -> a.candidate().record().decision().cutoff())
+        .column("check_id", BIGINT, Acting::checkId)
+        .column("sweep_id", BIGINT, a -> a.candidate().record().sweepId());
   }
 
   /**
@@ -125,18 +127,17 @@ public final class ChangeWriter {
           FROM watched_addresses w, t
           WHERE w.domain_id = t.domain_id AND e.id = w.email_id AND\s""" + VerifiedBefore.sql("e", "t.cutoff") + """
 
-          RETURNING e.id, e.address, e.verified_at, t.domain_id, t.reason, t.phase, t.check_key, t.sweep_id),
+          RETURNING e.id, e.address, e.verified_at, t.domain_id, t.reason, t.phase, t.check_id, t.sweep_id),
       events AS (
           INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, old_verified_at, reason, phase, check_id, sweep_id)
-          SELECT ch.id, ch.address, ch.domain_id, true, false, ch.verified_at, ch.reason, ch.phase, dc.id, ch.sweep_id
-          FROM changed ch LEFT JOIN domain_checks dc ON dc.check_key = ch.check_key
+          SELECT ch.id, ch.address, ch.domain_id, true, false, ch.verified_at, ch.reason, ch.phase, ch.check_id, ch.sweep_id
+          FROM changed ch
           RETURNING domain_id, reason),
-      """ + EventOutbox.addressUnverified("(SELECT ch.*, dc.id AS check_id FROM changed ch LEFT JOIN domain_checks dc ON dc.check_key = ch.check_key) u")
-      + "\nSELECT domain_id, reason, count(*) AS changed FROM events GROUP BY domain_id, reason";
+      """ + EventOutbox.addressUnverified("changed u") + "\nSELECT domain_id, reason, count(*) AS changed FROM events GROUP BY domain_id, reason";
 
   /** An unverification held for an operator, with how many addresses it covers. */
-  private static final Unnest<MassChangeGuard.Candidate> HOLDS = unverificationColumns()
-      .column("addresses", INT, MassChangeGuard.Candidate::addresses);
+  private static final Unnest<Acting> HOLDS = unverificationColumns()
+      .column("addresses", INT, a -> a.candidate().addresses());
 
   /**
    * Holds unverifications past the guard's limits; newer evidence for a domain replaces an open
@@ -145,10 +146,10 @@ public final class ChangeWriter {
   static final String HOLD_CHANGES = """
       WITH held AS (
       INSERT INTO held_changes (domain_id, check_id, sweep_id, reason, phase, statuses, cutoff, addresses)
-      SELECT t.domain_id, dc.id, t.sweep_id, t.reason, t.phase, dc.statuses, t.cutoff, t.addresses
+      SELECT t.domain_id, t.check_id, t.sweep_id, t.reason, t.phase, dc.statuses, t.cutoff, t.addresses
       FROM\s""" + HOLDS.from("t") + """
 
-      LEFT JOIN domain_checks dc ON dc.check_key = t.check_key
+      JOIN domain_checks dc ON dc.id = t.check_id
       ON CONFLICT (domain_id) WHERE state = 'held' DO UPDATE
       SET check_id = EXCLUDED.check_id, sweep_id = EXCLUDED.sweep_id, reason = EXCLUDED.reason, phase = EXCLUDED.phase,
           statuses = EXCLUDED.statuses, cutoff = EXCLUDED.cutoff, addresses = EXCLUDED.addresses, held_at = now()
@@ -199,13 +200,20 @@ public final class ChangeWriter {
   /** The batch's statements in order, inside the caller's transaction; each domain appears at most once. */
   public Future<Changes> write(SqlConnection conn, List<CheckRecord> batch, Reservation reserved) {
     return conn.preparedQuery(INSERT_CHECKS).execute(CHECKS.bind(batch))
-        .compose(r -> conn.preparedQuery(UPDATE_DOMAINS).execute(DOMAINS.bind(batch)))
-        .compose(r -> EventOutbox.write(conn, PhaseEvents.of(batch)))
-        .compose(r -> act(conn, batch, reserved));
+        .compose(checks -> conn.preparedQuery(UPDATE_DOMAINS).execute(DOMAINS.bind(batch))
+            .compose(r -> EventOutbox.write(conn, PhaseEvents.of(batch)))
+            .compose(r -> act(conn, batch, checkIds(checks), reserved)));
+  }
+
+  /** Each written check's id, by domain id (a batch holds a domain once). */
+  private static Map<Long, Long> checkIds(RowSet<Row> inserted) {
+    Map<Long, Long> ids = new HashMap<>(inserted.size() * 2);
+    inserted.forEach(row -> ids.put(row.getLong(1), row.getLong(0)));
+    return ids;
   }
 
   /** Weighs what the acting records would change, applies what the guard allows and holds the rest. */
-  private Future<Changes> act(SqlConnection conn, List<CheckRecord> batch, Reservation reserved) {
+  private Future<Changes> act(SqlConnection conn, List<CheckRecord> batch, Map<Long, Long> checkIds, Reservation reserved) {
     List<CheckRecord> acting = batch.stream().filter(r -> r.decision().unverifies()).toList();
     if (acting.isEmpty()) {
       guard.split(batch, List.of());
@@ -218,13 +226,13 @@ public final class ChangeWriter {
       reserved.applied.addAll(split.apply());
       Future<Changes> changes = split.apply().isEmpty()
           ? Future.succeededFuture(Changes.NONE)
-          : conn.preparedQuery(UNVERIFY).execute(UNVERIFICATIONS.bind(split.apply())).map(Changes::of);
-      return split.hold().isEmpty() ? changes : changes.compose(c -> hold(conn, split).map(c));
+          : conn.preparedQuery(UNVERIFY).execute(UNVERIFICATIONS.bind(acting(split.apply(), checkIds))).map(Changes::of);
+      return split.hold().isEmpty() ? changes : changes.compose(c -> hold(conn, split, checkIds).map(c));
     });
   }
 
-  private Future<Void> hold(SqlConnection conn, MassChangeGuard.Split split) {
-    return conn.preparedQuery(HOLD_CHANGES).execute(HOLDS.bind(split.hold())).map(held -> {
+  private Future<Void> hold(SqlConnection conn, MassChangeGuard.Split split, Map<Long, Long> checkIds) {
+    return conn.preparedQuery(HOLD_CHANGES).execute(HOLDS.bind(acting(split.hold(), checkIds))).map(held -> {
       int addresses = split.hold().stream().mapToInt(MassChangeGuard.Candidate::addresses).sum();
       if (split.startedHolding()) {
         log.warn("mass-change guard limit reached: further unverifications are held for an operator (GET /admin/v1/held-changes) domains={} addresses={}",
@@ -234,6 +242,10 @@ public final class ChangeWriter {
       }
       return null;
     });
+  }
+
+  private static List<Acting> acting(List<MassChangeGuard.Candidate> candidates, Map<Long, Long> checkIds) {
+    return candidates.stream().map(c -> new Acting(c, checkIds.get(c.record().state().id()))).toList();
   }
 
   /** Pairs each acting record with the number of addresses it would change; records that would change none drop out. */

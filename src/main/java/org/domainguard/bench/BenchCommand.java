@@ -77,27 +77,41 @@ public final class BenchCommand {
       setup = BenchSetup.start(vertx, o, externalUrl, WORK_DIR, out);
       boolean seesDatabase = setup.cpu().seesDatabase();
       String token = UUID.randomUUID().toString();
-      AppConfig fast = BenchDaemon.config(setup, o, SweepPhase.FAST_RATE, SweepPhase.FAST_BURST, token);
       PopulationPhase.Result population;
-      RawCeilingPhase.Result raw;
-      SweepPhase.Result sweep;
+      Pass pass;
+      AppConfig config = fastConfig(setup, o, token);
       // The daemon migrates the empty schema and settles its Public Suffix List before the population arrives.
-      try (BenchDaemon daemon = BenchDaemon.deploy(vertx, registry, fast, token)) {
+      try (BenchDaemon daemon = BenchDaemon.deploy(vertx, registry, config, token)) {
         benchDb = Database.attach(vertx, setup.target(), 2);
         population = new PopulationPhase(out, o).run(vertx, benchDb.pool());
-        raw = new RawCeilingPhase(out, o).run(vertx, fast.provider(), setup, population.domains());
-        sweep = new SweepPhase(out, o).run(daemon, registry, benchDb.pool(), setup, population.domains());
+        pass = pass(o, config, vertx, registry, daemon, setup, benchDb, population);
       }
+      // With --provider rdap the Fastly path is measured next, on the same population and machine, so
+      // the two sweep ÷ raw ratios compare within one run (second, it has the warmer JIT: no favour to RDAP).
+      Pass fastlyBaseline = null;
+      if (o.rdap()) {
+        PopulationPhase.settle(out, benchDb.pool());
+        BenchOptions fastly = o.asFastly();
+        AppConfig fastlyConfig = fastConfig(setup, fastly, token);
+        try (BenchDaemon daemon = BenchDaemon.deploy(vertx, registry, fastlyConfig, token)) {
+          fastlyBaseline = pass(fastly, fastlyConfig, vertx, registry, daemon, setup, benchDb, population);
+        }
+      }
+      RawCeilingPhase.Result raw = pass.raw();
+      SweepPhase.Result sweep = pass.sweep();
       LimiterPhase.Result limiter = new LimiterPhase(out, o).run(vertx, registry, setup);
       MemoryFigures memory = MemoryFigures.atEnd(sweep, limiter);
 
       population.report(report);
       raw.report(report, seesDatabase);
       sweep.report(report, raw.callsPerSecond(), population.domains(), population.watched(), seesDatabase);
+      if (fastlyBaseline != null) {
+        fastlyBaseline.compare(report, pass, population.domains());
+      }
       limiter.report(report);
       memory.report(report);
       report.number("run", "seconds", "bench wall time", (System.nanoTime() - benchStarted) / 1e9, 1, "s");
-      correct = sweep.exact(population.domains());
+      correct = sweep.exact(population.domains()) && (fastlyBaseline == null || fastlyBaseline.sweep().exact(population.domains()));
     } finally {
       try {
         if (benchDb != null) {
@@ -125,6 +139,38 @@ public final class BenchCommand {
       return 1;
     }
     return 0;
+  }
+
+  /** One provider's raw ceiling and full sweep, measured back to back. */
+  record Pass(RawCeilingPhase.Result raw, SweepPhase.Result sweep) {
+    double ratio(long domains) {
+      return domains / sweep.seconds() / raw.callsPerSecond();
+    }
+
+    /** This (Fastly) pass's figures beside {@code rdap}'s, and how close the RDAP path comes to it. */
+    void compare(Report report, Pass rdap, long domains) {
+      String s = "fastly path (same run)";
+      report.number(s, "rawCallsPerSecond", "raw ceiling calls/s", raw.callsPerSecond(), 0, "/s");
+      report.number(s, "domainsPerSecond", "sweep domains/s", domains / sweep.seconds(), 0, "/s");
+      report.number(s, "ratioToRaw", "domains/s ÷ raw calls/s", ratio(domains), 3, "");
+      report.target(s, "rdapRatioVsFastly", "rdap ratio ÷ fastly ratio", rdap.ratio(domains) / ratio(domains), 3, "",
+          new Report.Target("rdap_vs_fastly", ">=", RDAP_VS_FASTLY, "within 10%: " + Report.format(RDAP_VS_FASTLY, 2)));
+    }
+  }
+
+  /** The RDAP path's sweep ÷ raw ratio may be at most 10% below the Fastly path's. */
+  static final double RDAP_VS_FASTLY = 0.9;
+
+  private static AppConfig fastConfig(BenchSetup setup, BenchOptions o, String token) {
+    return BenchDaemon.config(setup, o, SweepPhase.FAST_RATE, SweepPhase.FAST_BURST, token);
+  }
+
+  /** The raw ceiling with {@code config}'s HTTP client settings, then a full sweep by {@code daemon} (running {@code config}). */
+  private Pass pass(BenchOptions o, AppConfig config, Vertx vertx, PrometheusMeterRegistry registry, BenchDaemon daemon, BenchSetup setup,
+      Database benchDb, PopulationPhase.Result population) throws IOException, InterruptedException {
+    RawCeilingPhase.Result raw = new RawCeilingPhase(out, o).run(vertx, config.provider(), setup, population.domains());
+    SweepPhase.Result sweep = new SweepPhase(out, o).run(daemon, registry, benchDb.pool(), setup, population.domains());
+    return new Pass(raw, sweep);
   }
 
   private static void parameters(Report report, BenchOptions o) {

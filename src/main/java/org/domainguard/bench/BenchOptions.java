@@ -67,6 +67,12 @@ record BenchOptions(
     return rdap ? RdapProviderSettings.PROVIDER : "fastly";
   }
 
+  /** The same run with the simulator as Fastly: the baseline {@code --provider rdap} is compared with. */
+  BenchOptions asFastly() {
+    return new BenchOptions(addresses, domains, concurrency, rate, burst, limiterSeconds, rawSeconds, latency, quick, json,
+        sweepTimeout, batchSize, false);
+  }
+
   /** Addresses on the huge providers. */
   long bigAddresses() {
     return Math.round(addresses * BIG_PROVIDER_SHARE);

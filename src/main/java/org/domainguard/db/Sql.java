@@ -74,17 +74,24 @@ public final class Sql {
 
   private static final String DOMAIN_STATE = "d.id, d.name, d.phase, d.lapse_phase, d.lapse_seen_at, d.failure_count";
 
-  /** Leases a page of due domains: never checked first, then oldest check first. Rows leased elsewhere are skipped. */
+  /**
+   * Leases a page of due domains in claim order (never checked first, then oldest check first),
+   * continuing after the position a sweep's previous page reached ($6..$8; null, null, 0 for the
+   * start), so that no claim reads again past the rows the sweep already holds. Rows leased elsewhere
+   * are skipped. The order is the index domains_claim_order_idx.
+   */
   public static final String CLAIM_DUE = """
       WITH due AS (
           SELECT id FROM domains
           WHERE next_check_at <= $1 AND (lease_expires_at IS NULL OR lease_expires_at < $2)
-          ORDER BY last_checked_at NULLS FIRST, next_check_at, id
+            AND (COALESCE(last_checked_at, '-infinity'), next_check_at, id)
+                > (COALESCE($6::timestamptz, '-infinity'), COALESCE($7::timestamptz, '-infinity'), $8)
+          ORDER BY COALESCE(last_checked_at, '-infinity'), next_check_at, id
           LIMIT $3
           FOR UPDATE SKIP LOCKED)
       UPDATE domains d SET lease_owner = $4, lease_expires_at = $5
       FROM due WHERE d.id = due.id
-      RETURNING\s""" + DOMAIN_STATE;
+      RETURNING d.last_checked_at, d.next_check_at,\s""" + DOMAIN_STATE;
 
   /** Leases one named domain for an immediate check, unless another check holds it. */
   public static final String CLAIM_ONE = """

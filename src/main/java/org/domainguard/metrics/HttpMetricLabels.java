@@ -8,7 +8,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The labels of Vert.x's own HTTP metrics ({@code vertx_http_server_*}, {@code vertx_http_client_*}),
+ * The labels of Vert.x's own HTTP server metrics ({@code vertx_http_server_*}),
  * each with a bounded set of values: nothing a client sends becomes a label value, so made-up
  * methods, paths or Host headers cannot grow the registry.
  */

@@ -8,7 +8,9 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
@@ -43,16 +45,46 @@ public final class DueSource {
     this.clock = clock;
   }
 
-  /** Leases up to {@code limit} domains due at {@code cutoff}, never-checked first, then oldest check first. */
-  public Future<List<DomainState>> claim(Instant cutoff, int limit) {
+  /**
+   * Where a sweep's claims have reached in claim order: the last claimed domain's last check (null
+   * for never), next check and id. {@link #START} is before every domain.
+   */
+  public record Position(Instant lastCheckedAt, Instant nextCheckAt, long id) implements Comparable<Position> {
+    public static final Position START = new Position(null, null, 0);
+
+    private static final Comparator<Position> ORDER = Comparator
+        .comparing(Position::lastCheckedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+        .thenComparing(Position::nextCheckAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+        .thenComparingLong(Position::id);
+
+    @Override
+    public int compareTo(Position other) {
+      return ORDER.compare(this, other);
+    }
+  }
+
+  /** A page of leased domains and the position its last domain holds in claim order. */
+  public record Page(List<DomainState> domains, Position reached) {}
+
+  /**
+   * Leases up to {@code limit} domains due at {@code cutoff} that come after {@code after} in claim
+   * order: never-checked first, then oldest check first.
+   */
+  public Future<Page> claim(Instant cutoff, int limit, Position after) {
     Instant now = clock.instant();
-    return pool.preparedQuery(Sql.CLAIM_DUE)
-        .execute(Tuple.of(at(cutoff), at(now), limit, owner, at(now.plus(lease))))
-        .map(rows -> {
-          List<DomainState> due = new ArrayList<>(rows.size());
-          rows.forEach(row -> due.add(state(row)));
-          return due;
-        });
+    Tuple args = Tuple.of(at(cutoff), at(now), limit, owner, at(now.plus(lease)))
+        .addValue(at(after.lastCheckedAt())).addValue(at(after.nextCheckAt())).addValue(after.id());
+    return pool.preparedQuery(Sql.CLAIM_DUE).execute(args).map(rows -> {
+      List<DomainState> due = new ArrayList<>(rows.size());
+      Position reached = after;
+      for (Row row : rows) {
+        DomainState state = state(row);
+        due.add(state);
+        Position at = new Position(instant(row.getOffsetDateTime("last_checked_at")), instant(row.getOffsetDateTime("next_check_at")), state.id());
+        reached = at.compareTo(reached) > 0 ? at : reached;
+      }
+      return new Page(due, reached);
+    });
   }
 
   /** Leases one domain by name: null when it is not watched; fails with {@link DomainBusyException} while another check holds it. */
@@ -98,17 +130,20 @@ public final class DueSource {
   }
 
   private static DomainState state(Row row) {
-    var seen = row.getOffsetDateTime("lapse_seen_at");
     return new DomainState(
         row.getLong("id"),
         row.getString("name"),
         Phase.parse(row.getString("phase")),
         Phase.parse(row.getString("lapse_phase")),
-        seen == null ? null : seen.toInstant(),
+        instant(row.getOffsetDateTime("lapse_seen_at")),
         row.getInteger("failure_count"));
   }
 
-  private static java.time.OffsetDateTime at(Instant instant) {
+  private static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
+  }
+
+  private static OffsetDateTime at(Instant instant) {
     return Timestamps.utc(instant);
   }
 }

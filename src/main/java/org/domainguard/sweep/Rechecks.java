@@ -30,7 +30,7 @@ public final class Rechecks {
       // A check that fails (abandoned, deferred, or a bug) gives its lease back, as does a failed write.
       return work.checker().check(domain, wanted).compose(result -> {
         var decision = work.policy().decide(state, result);
-        Future<Integer> changed = work.writer().submit(CheckRecord.of(state, result, decision, null));
+        Future<Integer> changed = work.writer().submit(new CheckRecord(state, result, decision, null));
         work.writer().flushSoon();
         return changed.map(n -> new RecheckOutcome(domain, decision.phase(), result, n));
       }).recover(e -> work.source().release(List.of(state.id())).transform(released -> Future.failedFuture(e)));

@@ -49,6 +49,8 @@ final class SweepRun {
   private Promise<Void> comeBack;
   private final Promise<End> ended = Promise.promise();
   private Future<Void> refilling;
+  /** How far this sweep's claims have read in claim order. */
+  private DueSource.Position reached = DueSource.Position.START;
   private boolean exhausted;
   private boolean stopping;
   private boolean ending;
@@ -172,9 +174,16 @@ final class SweepRun {
     if (refilling != null && !refilling.isComplete()) {
       return;
     }
-    refilling = with.source().claim(cutoff, with.pageSize()).map(page -> {
-      queue.addAll(page);
-      exhausted = page.size() < with.pageSize();
+    refilling = with.source().claim(cutoff, with.pageSize(), reached).map(page -> {
+      queue.addAll(page.domains());
+      if (page.domains().size() == with.pageSize()) {
+        reached = page.reached();
+      } else if (reached != DueSource.Position.START) {
+        // One last pass from the start picks up leases given back or expired behind the position.
+        reached = DueSource.Position.START;
+      } else {
+        exhausted = true;
+      }
       return null;
     });
   }
@@ -183,7 +192,7 @@ final class SweepRun {
     long first = firstTried.computeIfAbsent(state.id(), k -> System.nanoTime());
     return with.checker().checkInTurn(state.name(), first).compose(result -> {
       firstTried.remove(state.id());
-      CheckRecord record = CheckRecord.of(state, result, with.policy().decide(state, result), id);
+      CheckRecord record = new CheckRecord(state, result, with.policy().decide(state, result), id);
       pendingWrites++;
       with.writer().submit(record).onComplete(ar -> {
         pendingWrites--;

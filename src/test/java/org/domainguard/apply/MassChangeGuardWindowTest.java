@@ -33,7 +33,7 @@ class MassChangeGuardWindowTest {
       DomainState state = new DomainState(i, "d" + i + ".com", Phase.ACTIVE, null, null, 0);
       CheckResult result = new CheckResult(state.name(), "simulator", at, at, ProviderAnswer.Statuses.parse("undelegated inactive"), 1);
       Decision decision = new Decision(Phase.RELEASED, Phase.RELEASED, at, 0, at.plus(Duration.ofDays(1)), new Decision.Unverify("domain_released", at));
-      return new MassChangeGuard.Candidate(CheckRecord.of(state, result, decision, sweepId), 2);
+      return new MassChangeGuard.Candidate(new CheckRecord(state, result, decision, sweepId), 2);
     }).toList();
   }
 

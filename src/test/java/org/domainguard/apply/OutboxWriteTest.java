@@ -84,7 +84,7 @@ class OutboxWriteTest {
   /** Decides and writes one check in its own transaction, through a guard that allows everything unless told. */
   private ChangeWriter.Changes write(DomainState state, CheckResult result, AppConfig.Guard limits) {
     ChangeWriter writer = new ChangeWriter(new MassChangeGuard(limits, Clock.systemUTC()));
-    CheckRecord record = CheckRecord.of(state, result, policy.decide(state, result), null);
+    CheckRecord record = new CheckRecord(state, result, policy.decide(state, result), null);
     return await(pool.withTransaction(conn -> writer.write(conn, List.of(record), writer.reservation())));
   }
 
@@ -120,7 +120,7 @@ class OutboxWriteTest {
     ChangeWriter writer = new ChangeWriter(new MassChangeGuard(new AppConfig.Guard(1000, 1.0), Clock.systemUTC()));
     DomainState before = state(Phase.ACTIVE, null, null);
     CheckResult result = answer(Phase.REDEMPTION, REGISTERED_LONG_AGO, "redemption period");
-    CheckRecord record = CheckRecord.of(before, result, policy.decide(before, result), null);
+    CheckRecord record = new CheckRecord(before, result, policy.decide(before, result), null);
     RuntimeException failure = new IllegalStateException("the batch's next statement failed");
     assertThrows(IllegalStateException.class, () -> await(pool.withTransaction(conn -> writer.write(conn, List.of(record), writer.reservation())
         .compose(changes -> {

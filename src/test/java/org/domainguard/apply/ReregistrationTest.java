@@ -90,7 +90,7 @@ class ReregistrationTest {
   /** Decides from the domain's stored state and writes the check in one transaction, as a sweep does. */
   private Decision check(CheckResult result) {
     Decision decision = policy.decide(state(), result);
-    CheckRecord record = CheckRecord.of(state(), result, decision, null);
+    CheckRecord record = new CheckRecord(state(), result, decision, null);
     await(pool.withTransaction(conn -> writer.write(conn, List.of(record), writer.reservation())));
     return decision;
   }

@@ -54,11 +54,11 @@ class DomainEvidenceTest {
         Instant.parse("2027-04-05T06:07:08Z"), Instant.parse("2020-01-02T00:00:00Z"), Instant.parse("2026-02-01T00:00:00Z"), List.of("Terms of Use"));
     CheckResult rdap = new CheckResult("evidence.com", "rdap", clock.instant(), clock.instant().plusMillis(30),
         ProviderAnswer.Statuses.of(List.of("client delete prohibited"), record), 1);
-    write(pool, writer, CheckRecord.of(state, rdap, policy.decide(state, rdap), null));
+    write(pool, writer, new CheckRecord(state, rdap, policy.decide(state, rdap), null));
     clock.advance(Duration.ofHours(1));
     CheckResult failed = new CheckResult("evidence.com", "rdap", clock.instant(), clock.instant().plusMillis(30),
         new ProviderAnswer.Failure(org.domainguard.check.Outcome.TIMEOUT, "timeout", null), 3);
-    write(pool, writer, CheckRecord.of(state, failed, policy.decide(state, failed), null));
+    write(pool, writer, new CheckRecord(state, failed, policy.decide(state, failed), null));
 
     JsonObject view = await(new Lookups(pool, new Names(PublicSuffixList::bundled)).domain("evidence.com"));
 
