@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * statement. A 2xx delivers; anything else is retried with {@link Backoff} until {@code max-age},
  * then dead. A failure pushes the domain's later deliveries back with it, so the due ones stay the
  * ones that can be sent; a success or a death lets them go at once. Memory is bounded by one page
- * whatever the backlog; a full page starts the next round at once, otherwise it waits a poll interval.
+ * whatever the backlog; a round that sent anything starts the next at once, an empty one waits a
+ * poll interval.
  */
 public final class WebhookDispatcher {
   private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
@@ -186,7 +187,8 @@ public final class WebhookDispatcher {
             log.warn("webhook round failed; retrying after the poll interval", ar.cause());
             schedule(settings.poll().toMillis());
           } else {
-            schedule(ar.result() >= settings.page() ? 0 : settings.poll().toMillis());
+            // Whatever a round sent may have let a domain's next event go: look again at once until nothing is due.
+            schedule(ar.result() > 0 ? 0 : settings.poll().toMillis());
           }
         });
   }
