@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import org.domainguard.db.Unnest;
 
 /**
@@ -23,8 +22,6 @@ public final class EventOutbox {
   public static final String DOMAIN_REREGISTERED = "domain.reregistered";
   public static final String CHANGE_HELD = "change.held";
   public static final String ADDRESS_REVERIFIED = "address.reverified";
-  public static final Set<String> TYPES =
-      Set.of(DOMAIN_LAPSING, ADDRESS_UNVERIFIED, DOMAIN_LAPSED, DOMAIN_REREGISTERED, CHANGE_HELD, ADDRESS_REVERIFIED);
 
   /**
    * A {@code domain.lapsing} event lists at most this many verified addresses (lowest ids first),
