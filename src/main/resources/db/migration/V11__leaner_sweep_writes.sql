@@ -10,3 +10,8 @@ DROP INDEX domains_due_idx;
 -- because its write frees the lease it needs: the random key per check, and its unique index
 -- updated on every check, are no longer needed.
 ALTER TABLE domain_checks DROP COLUMN check_key;
+
+-- What each domain's latest check saw, as a number (a hash of its phase, statuses and registry
+-- record, or of its failure): a check that saw the same as the one before it moves the domain's
+-- last check time and is not written to the history again.
+ALTER TABLE domains ADD COLUMN last_seen bigint;

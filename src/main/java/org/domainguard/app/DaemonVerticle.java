@@ -26,6 +26,11 @@ import org.domainguard.discovery.SuffixListStore;
 import org.domainguard.discovery.SuffixListUpdater;
 import org.domainguard.events.Deliveries;
 import org.domainguard.events.WebhookDispatcher;
+import org.domainguard.host.HostPoll;
+import org.domainguard.host.HostSetup;
+import org.domainguard.host.HostSync;
+import org.domainguard.host.HostTable;
+import org.domainguard.host.HostWrite;
 import org.domainguard.http.AdminApi;
 import org.domainguard.http.ApiServer;
 import org.domainguard.http.HealthRoutes;
@@ -52,6 +57,8 @@ public final class DaemonVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DaemonVerticle.class);
   /** Addresses per discovery transaction. */
   public static final int DISCOVERY_CHUNK = 2_000;
+  /** Host table rows per page of the poll scan: one short statement each. */
+  public static final int HOST_SCAN_PAGE = 5_000;
   /** How long a shutdown waits for in-flight checks to finish and be written. */
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
 
@@ -96,16 +103,20 @@ public final class DaemonVerticle extends VerticleBase {
     return Database.open(vertx, config.db())
         .compose(db -> {
           database = db;
-          return wire(db).recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
+          return HostSetup.prepare(vertx, db.target(), config.host())
+              .compose(host -> wire(db, host))
+              .recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
         });
   }
 
-  private Future<?> wire(Database db) {
+  /** {@code host}: the host's own table, or null when the host writes {@code email_addresses}. */
+  private Future<?> wire(Database db, HostTable host) {
     AppConfig.Provider p = config.provider();
     Metrics metrics = new Metrics(registry);
     StatusProvider provider = Providers.create(vertx, config, providerUrl, clock, metrics);
     DomainChecker checker = DomainChecker.forProvider(vertx, provider, config, metrics, clock);
-    DiscoveryService discovery = new DiscoveryService(vertx, db.pool(), DISCOVERY_CHUNK, () -> suffixes.get());
+    HostWrite hostWrite = HostWrite.of(host);
+    DiscoveryService discovery = new DiscoveryService(vertx, db.pool(), DISCOVERY_CHUNK, () -> suffixes.get(), intake(db, host));
     suffixSource = new SuffixListSource(vertx, config.discovery().publicSuffixList(), clock);
     suffixes = new SuffixListUpdater(vertx, suffixSource, new SuffixListStore(vertx, db.pool()), discovery,
         new AddressMover(vertx, db.pool(), DISCOVERY_CHUNK), config.discovery().publicSuffixRefresh(), clock);
@@ -114,7 +125,7 @@ public final class DaemonVerticle extends VerticleBase {
     Duration lease = config.schedule().lease();
     DueSource source = new DueSource(db.pool(), owner, lease, clock);
     SweepStore sweepStore = new SweepStore(db.pool(), owner);
-    ResultWriter writer = new ResultWriter(vertx, db.pool(), source, new ChangeWriter(guard), config.writer(), metrics);
+    ResultWriter writer = new ResultWriter(vertx, db.pool(), source, new ChangeWriter(guard, hostWrite), config.writer(), metrics);
     SweepWork work = new SweepWork(source, checker, new Policy(config.schedule(), config.policy()), writer, metrics, clock,
         p.maxInFlight(), pageSize(p, lease));
     sweeps = new SweepService(vertx, discovery, sweepStore, guard, work);
@@ -123,7 +134,7 @@ public final class DaemonVerticle extends VerticleBase {
 
     PhaseGauges phases = new PhaseGauges(db.pool(), metrics);
     AddressGauges addresses = new AddressGauges(db.pool(), metrics);
-    HeldChanges held = new HeldChanges(db.pool(), metrics);
+    HeldChanges held = new HeldChanges(db.pool(), metrics, hostWrite);
     Deliveries deliveries = new Deliveries(db.pool(), metrics, clock);
     webhooks = new WebhookDispatcher(vertx, db.pool(), config.webhooks(), metrics, clock, owner, WebhookDispatcher.Settings.DEFAULT);
     long refresh = config.metrics().refreshInterval().toMillis();
@@ -139,7 +150,7 @@ public final class DaemonVerticle extends VerticleBase {
     new HealthRoutes(db, checker::breakerState).mount(router);
     new MetricsRoute(registry).mount(router);
     Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
-        vertx, config.http().admin(), sweeps, rechecks, sweepStore, held, new SweepRevert(db.pool()), deliveries, db.pool(), registry, clock, () -> suffixes.get()));
+        vertx, config.http().admin(), sweeps, rechecks, sweepStore, held, new SweepRevert(db.pool(), hostWrite), deliveries, db.pool(), registry, clock, () -> suffixes.get()));
     return suffixes.start()
         .onSuccess(list -> scheduleDiscovery(discovery, addresses))
         .compose(list -> adminApi)
@@ -147,6 +158,17 @@ public final class DaemonVerticle extends VerticleBase {
         .compose(v -> ApiServer.listen(vertx, config.http(), router))
         .onSuccess(s -> server = s)
         .compose(s -> schedule.start(config.schedule().sweepInterval()));
+  }
+
+  /** How the host table's changes reach the mirror: its triggers' queue, or that queue filled by a scan each discovery interval. */
+  private DiscoveryService.Intake intake(Database db, HostTable host) {
+    if (host == null) {
+      return DiscoveryService.Intake.NONE;
+    }
+    HostPoll poll = host.config().capture() == AppConfig.Capture.POLL
+        ? new HostPoll(db.pool(), host, clock, config.schedule().discoveryInterval(), HOST_SCAN_PAGE)
+        : null;
+    return new HostSync(db.pool(), host, poll, DISCOVERY_CHUNK);
   }
 
   /**

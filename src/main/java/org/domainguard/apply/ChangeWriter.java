@@ -14,15 +14,19 @@ import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.domainguard.check.CheckResult;
+import org.domainguard.check.Outcome;
 import org.domainguard.check.Phase;
 import org.domainguard.check.ProviderAnswer;
 import org.domainguard.check.RegistryRecord;
 import org.domainguard.db.Unnest;
 import org.domainguard.events.EventOutbox;
+import org.domainguard.host.HostWrite;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +73,8 @@ public final class ChangeWriter {
       .column("ok", BOOL, r -> r.result().answer() instanceof ProviderAnswer.Statuses)
       .time("next_check_at", r -> r.decision().nextCheckAt())
       .column("failure_count", INT, r -> r.decision().failureCount())
-      .column("error", TEXT, r -> error(r.result()));
+      .column("error", TEXT, r -> error(r.result()))
+      .column("last_seen", BIGINT, r -> r.result().seen());
 
   /**
    * The result's state and next check; a re-verification during the check brings the next check
@@ -87,6 +92,7 @@ public final class ChangeWriter {
           next_check_at = CASE WHEN d.recheck_requested_at >= t.started_at THEN t.finished_at ELSE t.next_check_at END,
           failure_count = t.failure_count,
           last_error = t.error,
+          last_seen = t.last_seen,
           lease_owner = NULL,
           lease_expires_at = NULL
       FROM\s""" + DOMAINS.from("t") + "\nWHERE d.id = t.id";
@@ -188,21 +194,76 @@ public final class ChangeWriter {
   private static final Instant NEWEST_STORABLE = Instant.parse("+99999-12-31T23:59:59Z");
 
   private final MassChangeGuard guard;
+  private final HostWrite hostWrite;
 
   public ChangeWriter(MassChangeGuard guard) {
+    this(guard, HostWrite.NONE);
+  }
+
+  /** {@code hostWrite}: also gives each unverification to the host's own table, in the same transaction. */
+  public ChangeWriter(MassChangeGuard guard, HostWrite hostWrite) {
     this.guard = guard;
+    this.hostWrite = hostWrite;
   }
 
   public Reservation reservation() {
     return new Reservation();
   }
 
-  /** The batch's statements in order, inside the caller's transaction; each domain appears at most once. */
+  /**
+   * The batch's statements in order, inside the caller's transaction; each domain appears at most
+   * once: every domain's new state, then what the guard lets the acting records change, the check
+   * history, and the changes (or holds) naming their checks.
+   */
   public Future<Changes> write(SqlConnection conn, List<CheckRecord> batch, Reservation reserved) {
-    return conn.preparedQuery(INSERT_CHECKS).execute(CHECKS.bind(batch))
-        .compose(checks -> conn.preparedQuery(UPDATE_DOMAINS).execute(DOMAINS.bind(batch))
-            .compose(r -> EventOutbox.write(conn, PhaseEvents.of(batch)))
-            .compose(r -> act(conn, batch, checkIds(checks), reserved)));
+    return conn.preparedQuery(UPDATE_DOMAINS).execute(DOMAINS.bind(batch))
+        .compose(r -> EventOutbox.write(conn, PhaseEvents.of(batch)))
+        .compose(r -> weigh(conn, batch, reserved))
+        .compose(split -> history(conn, batch, split).compose(checkIds -> act(conn, split, checkIds)));
+  }
+
+  /** Weighs what the acting records would change and splits it into what the guard allows and what it holds. */
+  private Future<MassChangeGuard.Split> weigh(SqlConnection conn, List<CheckRecord> batch, Reservation reserved) {
+    List<CheckRecord> acting = batch.stream().filter(r -> r.decision().unverifies()).toList();
+    Future<List<MassChangeGuard.Candidate>> candidates = acting.isEmpty()
+        ? Future.succeededFuture(List.of())
+        : conn.preparedQuery(COUNT_CANDIDATES).execute(CANDIDATES.bind(acting)).map(rows -> candidates(acting, rows));
+    return candidates.map(weighed -> {
+      MassChangeGuard.Split split = guard.split(batch, weighed);
+      reserved.checked.addAll(batch);
+      reserved.applied.addAll(split.apply());
+      return split;
+    });
+  }
+
+  /**
+   * Writes the checks worth a history row (see {@link #changesHistory}) and those that change or
+   * hold something; each written check's id, by domain id.
+   */
+  private static Future<Map<Long, Long>> history(SqlConnection conn, List<CheckRecord> batch, MassChangeGuard.Split split) {
+    Set<Long> acted = new HashSet<>();
+    split.apply().forEach(c -> acted.add(c.record().state().id()));
+    split.hold().forEach(c -> acted.add(c.record().state().id()));
+    List<CheckRecord> kept = batch.stream().filter(r -> acted.contains(r.state().id()) || changesHistory(r)).toList();
+    if (kept.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return conn.preparedQuery(INSERT_CHECKS).execute(CHECKS.bind(kept)).map(ChangeWriter::checkIds);
+  }
+
+  /**
+   * A check is kept in the history when it tells something the history does not say yet: it failed
+   * or follows a failure, the domain's phase moves, or what the provider said differs from the
+   * domain's previous check. A check that saw what the one before it saw only moves the domain's
+   * last check time (on the domain's row).
+   */
+  static boolean changesHistory(CheckRecord r) {
+    DomainState state = r.state();
+    return r.result().outcome() != Outcome.OK
+        || state.failureCount() > 0
+        || r.decision().phase() != state.phase()
+        || state.lastSeen() == null
+        || state.lastSeen() != r.result().seen();
   }
 
   /** Each written check's id, by domain id (a batch holds a domain once). */
@@ -212,23 +273,13 @@ public final class ChangeWriter {
     return ids;
   }
 
-  /** Weighs what the acting records would change, applies what the guard allows and holds the rest. */
-  private Future<Changes> act(SqlConnection conn, List<CheckRecord> batch, Map<Long, Long> checkIds, Reservation reserved) {
-    List<CheckRecord> acting = batch.stream().filter(r -> r.decision().unverifies()).toList();
-    if (acting.isEmpty()) {
-      guard.split(batch, List.of());
-      reserved.checked.addAll(batch);
-      return Future.succeededFuture(Changes.NONE);
-    }
-    return conn.preparedQuery(COUNT_CANDIDATES).execute(CANDIDATES.bind(acting)).compose(rows -> {
-      MassChangeGuard.Split split = guard.split(batch, weigh(acting, rows));
-      reserved.checked.addAll(batch);
-      reserved.applied.addAll(split.apply());
-      Future<Changes> changes = split.apply().isEmpty()
-          ? Future.succeededFuture(Changes.NONE)
-          : conn.preparedQuery(UNVERIFY).execute(UNVERIFICATIONS.bind(acting(split.apply(), checkIds))).map(Changes::of);
-      return split.hold().isEmpty() ? changes : changes.compose(c -> hold(conn, split, checkIds).map(c));
-    });
+  /** Applies what the guard allows and holds the rest, each naming the check it comes from. */
+  private Future<Changes> act(SqlConnection conn, MassChangeGuard.Split split, Map<Long, Long> checkIds) {
+    Future<Changes> changes = split.apply().isEmpty()
+        ? Future.succeededFuture(Changes.NONE)
+        : conn.preparedQuery(UNVERIFY).execute(UNVERIFICATIONS.bind(acting(split.apply(), checkIds))).map(Changes::of)
+            .compose(c -> hostWrite.push(conn).map(c));
+    return split.hold().isEmpty() ? changes : changes.compose(c -> hold(conn, split, checkIds).map(c));
   }
 
   private Future<Void> hold(SqlConnection conn, MassChangeGuard.Split split, Map<Long, Long> checkIds) {
@@ -249,7 +300,7 @@ public final class ChangeWriter {
   }
 
   /** Pairs each acting record with the number of addresses it would change; records that would change none drop out. */
-  private static List<MassChangeGuard.Candidate> weigh(List<CheckRecord> acting, RowSet<Row> counts) {
+  private static List<MassChangeGuard.Candidate> candidates(List<CheckRecord> acting, RowSet<Row> counts) {
     Map<Long, Integer> byDomain = new HashMap<>();
     counts.forEach(r -> byDomain.put(r.getLong("domain_id"), r.getLong("addresses").intValue()));
     return acting.stream()

@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import org.domainguard.db.Sql;
 import org.domainguard.events.EventOutbox;
+import org.domainguard.host.HostWrite;
 import org.domainguard.metrics.Metrics;
 
 /**
@@ -41,10 +42,17 @@ public final class HeldChanges {
 
   private final Pool pool;
   private final Metrics metrics;
+  private final HostWrite hostWrite;
 
   public HeldChanges(Pool pool, Metrics metrics) {
+    this(pool, metrics, HostWrite.NONE);
+  }
+
+  /** {@code hostWrite}: an approved change is also given to the host's own table, in the same transaction. */
+  public HeldChanges(Pool pool, Metrics metrics, HostWrite hostWrite) {
     this.pool = pool;
     this.metrics = metrics;
+    this.hostWrite = hostWrite;
   }
 
   public Future<JsonArray> list(int limit) {
@@ -57,7 +65,8 @@ public final class HeldChanges {
 
   /** Approves the open hold of {@code domain} (all holds when null); completes with holds and addresses changed. */
   public Future<JsonObject> approve(String domain, String actor) {
-    return pool.preparedQuery(APPROVE_HELD).execute(Tuple.of(domain, actor)).compose(rows -> {
+    return pool.withTransaction(conn -> conn.preparedQuery(APPROVE_HELD).execute(Tuple.of(domain, actor))
+        .compose(rows -> hostWrite.push(conn).map(rows))).compose(rows -> {
       Row r = rows.iterator().next();
       JsonObject byReason = r.getJsonObject("by_reason");
       if (byReason != null) {

@@ -5,6 +5,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import org.domainguard.db.Sql;
 import org.domainguard.events.EventOutbox;
+import org.domainguard.host.HostWrite;
 
 /**
  * The way back after a provider incident: re-verifies the addresses a sweep unverified, unless
@@ -42,15 +43,22 @@ public final class SweepRevert {
       """ + EventOutbox.addressReverified("changed r", "$1::bigint") + "\nSELECT count(*) FROM events";
 
   private final Pool pool;
+  private final HostWrite hostWrite;
 
   public SweepRevert(Pool pool) {
+    this(pool, HostWrite.NONE);
+  }
+
+  /** {@code hostWrite}: also re-verifies the host's own rows, in the same transaction. */
+  public SweepRevert(Pool pool, HostWrite hostWrite) {
     this.pool = pool;
+    this.hostWrite = hostWrite;
   }
 
   /** Completes with the number of addresses re-verified. */
   public Future<Long> revert(long sweepId, String actor) {
     return pool.withTransaction(conn -> conn.query(Sql.RESTORING).execute()
         .compose(v -> conn.preparedQuery(REVERT_SWEEP).execute(Tuple.of(sweepId, actor)))
-        .map(rows -> rows.iterator().next().getLong(0)));
+        .compose(rows -> hostWrite.push(conn).map(rows.iterator().next().getLong(0))));
   }
 }

@@ -58,6 +58,9 @@ final class BenchSql {
   /** Checks written during the sweep: one per domain when nothing failed. */
   static final String CHECKS_OF_SWEEP = "SELECT count(*) FROM domain_checks WHERE sweep_id = $1";
 
+  /** Every watched domain due now, as the passing days make them in production, for a scheduled-style sweep. */
+  static final String MAKE_ALL_DUE = "UPDATE domains SET next_check_at = now() WHERE next_check_at < 'infinity'";
+
   /**
    * After the bulk load and discovery: reclaim the drained queue and give the planner statistics
    * now, rather than have autovacuum do it in the middle of a measurement.

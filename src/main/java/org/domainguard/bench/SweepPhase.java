@@ -87,6 +87,22 @@ final class SweepPhase {
       CpuLines.report(report, s, cpu, seesDatabase, domains, "domain");
       report.put(s, "exactlyOneCallPerDomain", exact(domains));
     }
+
+    /**
+     * A second sweep of the same domains, right after the first: what every sweep after a
+     * population's first one costs, when most checks see what the check before them saw.
+     */
+    void reportSteadyState(Report report, double rawCallsPerSecond, long domains, boolean seesDatabase) {
+      String s = "re-sweep (steady state)";
+      double domainsPerSecond = domains / seconds;
+      report.text(s, "state", "state", state);
+      report.number(s, "seconds", "sweep time", seconds, 1, "s");
+      report.number(s, "domainsPerSecond", "domains/s", domainsPerSecond, 0, "/s");
+      report.number(s, "ratioToRaw", "domains/s ÷ raw calls/s", domainsPerSecond / rawCallsPerSecond, 3, "");
+      report.count(s, "checksWritten", "domain_checks rows of the sweep", checksWritten);
+      report.number(s, "writerBusy", "writer busy (batch time ÷ sweep time)", 100 * batchMillis / 1000 / seconds, 0, "%");
+      CpuLines.report(report, s, cpu, seesDatabase, domains, "domain");
+    }
   }
 
   /** The sweep-time target is for 200k domains; other populations are held to the same domains/s. */
@@ -94,9 +110,10 @@ final class SweepPhase {
     return SWEEP_SECONDS_AT_REFERENCE * Math.max(1, domains) / REFERENCE_DOMAINS;
   }
 
-  Result run(BenchDaemon daemon, PrometheusMeterRegistry registry, Pool pool, BenchSetup setup, long domains)
+  /** A sweep of {@code scope} ("all", or "due" once the bench made every domain due), followed to its end. */
+  Result run(BenchDaemon daemon, PrometheusMeterRegistry registry, Pool pool, BenchSetup setup, long domains, String scope)
       throws IOException, InterruptedException {
-    out.printf(Locale.ROOT, "full sweep of %,d domains (rate %,.0f/s, burst %,d: far above the ceiling)...%n", domains, FAST_RATE, FAST_BURST);
+    out.printf(Locale.ROOT, "sweep (%s) of %,d domains (rate %,.0f/s, burst %,d: far above the ceiling)...%n", scope, domains, FAST_RATE, FAST_BURST);
     setup.simulator().reset();
     Metrics before = Metrics.of(registry);
     Double loadBefore = BenchCommand.loadAverage();
@@ -106,7 +123,7 @@ final class SweepPhase {
     CpuUsage.Sample cpuBefore = setup.cpu().sample();
     long started = System.nanoTime();
     AdminClient admin = daemon.admin();
-    long id = await(admin.startSweep("all"), Duration.ofMinutes(10));
+    long id = await(admin.startSweep(scope), Duration.ofMinutes(10));
     JsonObject sweep = admin.awaitEnd(id, POLL, new Progress(admin, id, started));
     CpuUsage.Split cpu = setup.cpu().between(cpuBefore, setup.cpu().sample());
     long peakSweep = Memory.peakRss();

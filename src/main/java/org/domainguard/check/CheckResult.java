@@ -25,4 +25,17 @@ public record CheckResult(String domain, String provider, Instant startedAt, Ins
   public Instant registeredAt() {
     return answer instanceof ProviderAnswer.Statuses s && s.registry() != null ? s.registry().registeredAt() : null;
   }
+
+  /**
+   * What the check saw, as a number: two checks that saw the same (phase, statuses and registry
+   * record, or the same kind of failure) get the same one. A 64-bit FNV-1a hash of that text.
+   */
+  public long seen() {
+    String text = answer instanceof ProviderAnswer.Statuses s ? classified() + "|" + s.raw() + "|" + s.registry() : outcome().label();
+    long hash = 0xcbf29ce484222325L;
+    for (int i = 0; i < text.length(); i++) {
+      hash = (hash ^ text.charAt(i)) * 0x100000001b3L;
+    }
+    return hash;
+  }
 }

@@ -19,6 +19,7 @@ import org.domainguard.config.AppConfig;
 import org.domainguard.config.ConfigException;
 import org.domainguard.config.ConfigLoader;
 import org.domainguard.db.Database;
+import org.domainguard.host.HostSetup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,7 +115,11 @@ public final class Main {
     try {
       AppConfig config = loadConfig(vertx, cmd);
       Database db = await(Database.open(vertx, config.db()));
-      await(db.close());
+      try {
+        await(HostSetup.prepare(vertx, db.target(), config.host()));
+      } finally {
+        await(db.close());
+      }
       out.println("migrations applied to " + db.target());
       return OK;
     } finally {

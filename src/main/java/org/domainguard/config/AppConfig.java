@@ -21,6 +21,7 @@ public record AppConfig(
     MetricsSettings metrics,
     Breaker breaker,
     Discovery discovery,
+    Host host,
     List<Webhook> webhooks) {
 
   public record Db(String url, String schema, int poolSize, Path embeddedDataDir) {
@@ -227,6 +228,50 @@ public record AppConfig(
   /** How often the per-phase domain counts are refreshed from the database. */
   public record MetricsSettings(Duration refreshInterval) {}
 
+  /**
+   * The host's own table of addresses (SPEC §9), watched instead of {@code email_addresses}; null
+   * when the configuration has no {@code host} section. Every name is a checked SQL identifier.
+   * {@code reasonValues} holds what to write to the reason column per reason string, the
+   * {@code default} entry (if any) under {@link #DEFAULT_REASON}.
+   */
+  public record Host(String schema, String table, HostColumns columns, java.util.Map<String, String> reasonValues,
+      Capture capture, Write write) {
+    public static final String DEFAULT_REASON = "default";
+
+    public Host {
+      reasonValues = java.util.Map.copyOf(reasonValues);
+    }
+
+    /** The table as SQL: schema and name, each quoted. */
+    public String sqlName() {
+      return quoted(schema) + "." + quoted(table);
+    }
+
+    /** The table as operators write it, for messages. */
+    public String displayName() {
+      return schema + "." + table;
+    }
+
+    /** The value written to the reason column for {@code reason}: its own, the default, or the reason string itself. */
+    public String reasonValue(String reason) {
+      return reasonValues.getOrDefault(reason, reasonValues.getOrDefault(DEFAULT_REASON, reason));
+    }
+
+    /** A checked identifier in double quotes: exact case, never read as a keyword. */
+    public static String quoted(String identifier) {
+      return '"' + identifier + '"';
+    }
+  }
+
+  /** The host table's columns; {@code reason} is null when it has none. */
+  public record HostColumns(String id, String address, String verified, String reason) {}
+
+  /** How domain-guard learns of the host's changes: triggers on its table, or a periodic scan. */
+  public enum Capture { TRIGGER, POLL }
+
+  /** Whether an unverification is also written to the host's row, or only recorded (and announced). */
+  public enum Write { DIRECT, NONE }
+
   public enum Role {
     VIEWER,
     OPERATOR
@@ -255,7 +300,7 @@ public record AppConfig(
   public static AppConfig from(JsonObject tree) {
     ConfigReader r = new ConfigReader(tree);
     AppConfig config = new AppConfig(db(r), provider(r), schedule(r), policy(r), writer(r), guard(r), http(r),
-        new MetricsSettings(r.duration("metrics.refresh-interval", "15s")), breaker(r), discovery(r), webhooks(r));
+        new MetricsSettings(r.duration("metrics.refresh-interval", "15s")), breaker(r), discovery(r), host(r), webhooks(r));
     r.rejectUnknown();
     config.requireLeaseOutlastsChecks();
     return config;
@@ -614,6 +659,81 @@ public record AppConfig(
       types.add(s);
     }
     return java.util.Collections.unmodifiableSet(types);
+  }
+
+  /** A SQL identifier as PostgreSQL folds unquoted ones, at most 63 characters: nothing to escape. */
+  private static final String IDENTIFIER = "[a-z_][a-z0-9_$]{0,62}";
+
+  private static Host host(ConfigReader r) {
+    if (!r.present("host")) {
+      return null;
+    }
+    String table = required(r, "host.table");
+    String[] parts = table.split("\\.", -1);
+    if (parts.length != 2 || !parts[0].matches(IDENTIFIER) || !parts[1].matches(IDENTIFIER)) {
+      throw new ConfigException("host.table", "expected schema.table in lower-case SQL identifiers (public.user_emails), got '" + table + "'");
+    }
+    HostColumns columns = new HostColumns(column(r, "id", true), column(r, "address", true), column(r, "verified", true),
+        column(r, "reason", false));
+    java.util.Map<String, String> values = reasonValues(r);
+    if (!values.isEmpty() && columns.reason() == null) {
+      throw new ConfigException("host.reason-values", "set host.columns.reason, the column these values are written to");
+    }
+    Capture capture = Capture.valueOf(choice(r, "host.capture", Set.of("trigger", "poll")));
+    Write write = Write.valueOf(choice(r, "host.write", Set.of("direct", "none")));
+    return new Host(parts[0], parts[1], columns, values, capture, write);
+  }
+
+  private static String required(ConfigReader r, String key) {
+    String value = r.string(key, "");
+    if (value.isEmpty()) {
+      throw new ConfigException(key, "is required in the host section");
+    }
+    return value;
+  }
+
+  /** A required choice, as the name of its enum constant. */
+  private static String choice(ConfigReader r, String key, Set<String> allowed) {
+    required(r, key);
+    return r.oneOf(key, "", allowed).toUpperCase(java.util.Locale.ROOT);
+  }
+
+  private static String column(ConfigReader r, String name, boolean needed) {
+    String key = "host.columns." + name;
+    String value = needed ? required(r, key) : r.string(key, "");
+    if (value.isEmpty()) {
+      return null;
+    }
+    if (!value.matches(IDENTIFIER)) {
+      throw new ConfigException(key, "expected a lower-case SQL identifier, got '" + value + "'");
+    }
+    return value;
+  }
+
+  /** {@code host.reason-values}: {@code default} and/or one entry per reason string of SPEC §2. */
+  private static java.util.Map<String, String> reasonValues(ConfigReader r) {
+    String key = "host.reason-values";
+    Object raw = r.raw(key);
+    java.util.Map<String, String> values = new java.util.TreeMap<>();
+    if (raw == null) {
+      return values;
+    }
+    if (!(raw instanceof JsonObject map)) {
+      throw new ConfigException(key, "expected a section: default and/or a reason (domain_released ...) to the value written");
+    }
+    List<String> allowed = new ArrayList<>(org.domainguard.metrics.Metrics.UNVERIFY_REASONS);
+    allowed.add(Host.DEFAULT_REASON);
+    for (String reason : map.fieldNames()) {
+      if (!allowed.contains(reason)) {
+        throw new ConfigException(key + "." + reason, "unknown reason: expected one of " + String.join(", ", allowed));
+      }
+      Object value = map.getValue(reason);
+      if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {
+        throw new ConfigException(key + "." + reason, "expected a value (a string)");
+      }
+      values.put(reason, value.toString());
+    }
+    return values;
   }
 
   private static Breaker breaker(ConfigReader r) {

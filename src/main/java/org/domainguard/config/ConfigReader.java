@@ -37,6 +37,16 @@ final class ConfigReader {
     return node;
   }
 
+  /** Whether {@code key} is set, without counting as a read (its keys are still checked). */
+  boolean present(String key) {
+    boolean seen = read.contains(key);
+    boolean set = raw(key) != null;
+    if (!seen) {
+      read.remove(key);
+    }
+    return set;
+  }
+
   String string(String key, String fallback) {
     Object v = raw(key);
     if (v == null) {

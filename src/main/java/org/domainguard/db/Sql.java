@@ -72,7 +72,7 @@ public final class Sql {
 
   // ---- due domains ----
 
-  private static final String DOMAIN_STATE = "d.id, d.name, d.phase, d.lapse_phase, d.lapse_seen_at, d.failure_count";
+  private static final String DOMAIN_STATE = "d.id, d.name, d.phase, d.lapse_phase, d.lapse_seen_at, d.failure_count, d.last_seen";
 
   /**
    * Leases a page of due domains in claim order (never checked first, then oldest check first),

@@ -18,9 +18,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Picks up addresses the host application inserted or changed (queued by triggers, so nothing
  * rescans the whole table), maps each to its registrable domain and records it as watched or
- * skipped. Each chunk is one transaction: a crash leaves the chunk queued.
+ * skipped. Each chunk is one transaction: a crash leaves the chunk queued. With the host's own
+ * table, its changes are first copied into {@code email_addresses} (the {@link Intake}).
  */
 public final class DiscoveryService {
+  /** What brings the host's changes into {@code email_addresses} before each run; completes with the rows it changed. */
+  public interface Intake {
+    /** The default mode: the host writes {@code email_addresses} itself. */
+    Intake NONE = () -> Future.succeededFuture(0);
+
+    Future<Integer> pull();
+  }
+
   private static final Unnest<Derivation> WATCHED = Derivation.columns();
 
   static final String UPSERT_WATCHED = """
@@ -39,6 +48,7 @@ public final class DiscoveryService {
   private final Pool pool;
   private final Supplier<PublicSuffixList> suffixes;
   private final int chunkSize;
+  private final Intake intake;
   private Future<Integer> running;
   private Future<Integer> next;
 
@@ -49,10 +59,16 @@ public final class DiscoveryService {
 
   /** Each chunk is parsed with the list {@code suffixes} gives at that moment. */
   public DiscoveryService(Vertx vertx, Pool pool, int chunkSize, Supplier<PublicSuffixList> suffixes) {
+    this(vertx, pool, chunkSize, suffixes, Intake.NONE);
+  }
+
+  /** Each run first takes the host's changes through {@code intake}; a failed intake still lets queued addresses through. */
+  public DiscoveryService(Vertx vertx, Pool pool, int chunkSize, Supplier<PublicSuffixList> suffixes, Intake intake) {
     this.vertx = vertx;
     this.pool = pool;
     this.chunkSize = chunkSize;
     this.suffixes = suffixes;
+    this.intake = intake;
   }
 
   /**
@@ -74,7 +90,12 @@ public final class DiscoveryService {
   }
 
   private Future<Integer> start() {
-    Future<Integer> run = drain(0);
+    Future<Integer> run = intake.pull()
+        .recover(e -> {
+          log.warn("reading the host table's changes failed; retrying next discovery", e);
+          return Future.succeededFuture(0);
+        })
+        .compose(pulled -> drain(0));
     running = run;
     run.onComplete(ar -> {
       if (running == run) {

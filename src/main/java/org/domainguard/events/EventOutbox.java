@@ -49,15 +49,23 @@ public final class EventOutbox {
   }
 
   /**
+   * The id the host knows an address by, as JSON, from its {@code email_addresses} row {@code m}:
+   * the host table's id (text, any type) when one is configured, otherwise the row's own id.
+   */
+  static String hostId(String m) {
+    return "COALESCE(to_jsonb(" + m + ".host_id), to_jsonb(" + m + ".id))";
+  }
+
+  /**
    * {@link #ctes} for one {@code address.unverified} event per row of {@code rows}, a relation
    * aliased {@code u} with columns id, address, domain_id, reason, phase, check_id, sweep_id.
    */
   public static String addressUnverified(String rows) {
     return ctes("""
-        SELECT '%s', d.name, jsonb_build_object('id', u.id, 'address', u.address, 'domain', d.name, 'reason', u.reason,
+        SELECT '%s', d.name, jsonb_build_object('id', %s, 'address', u.address, 'domain', d.name, 'reason', u.reason,
             'phase', u.phase, 'checkId', u.check_id, 'sweepId', u.sweep_id)
-        FROM %s JOIN domains d ON d.id = u.domain_id
-        ORDER BY u.id""".formatted(ADDRESS_UNVERIFIED, rows));
+        FROM %s JOIN domains d ON d.id = u.domain_id JOIN email_addresses m ON m.id = u.id
+        ORDER BY u.id""".formatted(ADDRESS_UNVERIFIED, hostId("m"), rows));
   }
 
   /**
@@ -77,10 +85,10 @@ public final class EventOutbox {
    */
   public static String addressReverified(String rows, String revertOf) {
     return ctes("""
-        SELECT '%s', COALESCE(d.name, ''), jsonb_build_object('id', r.id, 'address', r.address, 'domain', d.name,
+        SELECT '%s', COALESCE(d.name, ''), jsonb_build_object('id', %s, 'address', r.address, 'domain', d.name,
             'reason', r.reason, 'revertOf', %s)
-        FROM %s LEFT JOIN domains d ON d.id = r.domain_id
-        ORDER BY r.id""".formatted(ADDRESS_REVERIFIED, revertOf, rows));
+        FROM %s JOIN email_addresses m ON m.id = r.id LEFT JOIN domains d ON d.id = r.domain_id
+        ORDER BY r.id""".formatted(ADDRESS_REVERIFIED, hostId("m"), revertOf, rows));
   }
 
   /** A domain's move into another phase of its lifecycle, with the evidence its event carries. */
@@ -103,13 +111,13 @@ public final class EventOutbox {
           ELSE jsonb_build_object('domain', d.name, 'phase', t.phase, 'statuses', t.statuses) END
       FROM t JOIN domains d ON d.id = t.domain_id
       LEFT JOIN LATERAL (
-          SELECT jsonb_agg(jsonb_build_object('id', a.id, 'address', a.address) ORDER BY a.id) FILTER (WHERE a.n <= %3$d) AS addresses,
+          SELECT jsonb_agg(jsonb_build_object('id', a.host_id, 'address', a.address) ORDER BY a.id) FILTER (WHERE a.n <= %3$d) AS addresses,
                  count(*) > %3$d AS truncated
-          FROM (SELECT e.id, e.address, row_number() OVER (ORDER BY e.id) AS n
+          FROM (SELECT e.id, %4$s AS host_id, e.address, row_number() OVER (ORDER BY e.id) AS n
                 FROM watched_addresses w JOIN email_addresses e ON e.id = w.email_id
                 WHERE t.type = '%1$s' AND w.domain_id = t.domain_id AND e.verified
                 ORDER BY e.id LIMIT %3$d + 1) a) v ON true
-      ORDER BY t.domain_id""".formatted(DOMAIN_LAPSING, DOMAIN_REREGISTERED, MAX_LISTED_ADDRESSES)) + "\nSELECT count(*) FROM outbox";
+      ORDER BY t.domain_id""".formatted(DOMAIN_LAPSING, DOMAIN_REREGISTERED, MAX_LISTED_ADDRESSES, hostId("e"))) + "\nSELECT count(*) FROM outbox";
 
   /** Writes {@code events} in the caller's transaction; no statement at all when there are none (the common case). */
   public static Future<Void> write(SqlConnection conn, List<DomainEvent> events) {

@@ -136,7 +136,8 @@ public final class DueSource {
         Phase.parse(row.getString("phase")),
         Phase.parse(row.getString("lapse_phase")),
         instant(row.getOffsetDateTime("lapse_seen_at")),
-        row.getInteger("failure_count"));
+        row.getInteger("failure_count"),
+        row.getLong("last_seen"));
   }
 
   private static Instant instant(OffsetDateTime t) {

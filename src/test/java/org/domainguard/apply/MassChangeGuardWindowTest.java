@@ -30,7 +30,7 @@ class MassChangeGuardWindowTest {
   private List<MassChangeGuard.Candidate> released(int count, Long sweepId) {
     return IntStream.range(0, count).mapToObj(i -> {
       Instant at = clock.instant();
-      DomainState state = new DomainState(i, "d" + i + ".com", Phase.ACTIVE, null, null, 0);
+      DomainState state = new DomainState(i, "d" + i + ".com", Phase.ACTIVE, null, null, 0, null);
       CheckResult result = new CheckResult(state.name(), "simulator", at, at, ProviderAnswer.Statuses.parse("undelegated inactive"), 1);
       Decision decision = new Decision(Phase.RELEASED, Phase.RELEASED, at, 0, at.plus(Duration.ofDays(1)), new Decision.Unverify("domain_released", at));
       return new MassChangeGuard.Candidate(new CheckRecord(state, result, decision, sweepId), 2);

@@ -78,7 +78,7 @@ class OutboxWriteTest {
   }
 
   private DomainState state(Phase phase, Phase lapsePhase, Instant lapseSeenAt) {
-    return new DomainState(domainId, "lapse.com", phase, lapsePhase, lapseSeenAt, 0);
+    return new DomainState(domainId, "lapse.com", phase, lapsePhase, lapseSeenAt, 0, null);
   }
 
   /** Decides and writes one check in its own transaction, through a guard that allows everything unless told. */

@@ -24,7 +24,7 @@ class PolicyTest {
   private final Policy strict = new Policy(SCHEDULE, new AppConfig.Policy(true));
 
   private static DomainState state(Phase phase, Phase lapsePhase, Instant lapseSeenAt, int failures) {
-    return new DomainState(1, "example.com", phase, lapsePhase, lapseSeenAt, failures);
+    return new DomainState(1, "example.com", phase, lapsePhase, lapseSeenAt, failures, null);
   }
 
   private static DomainState fresh() {

@@ -82,9 +82,10 @@ class ReregistrationTest {
   }
 
   private DomainState state() {
-    Row d = one("SELECT phase, lapse_phase, lapse_seen_at, failure_count FROM domains WHERE id = " + domainId);
+    Row d = one("SELECT phase, lapse_phase, lapse_seen_at, failure_count, last_seen FROM domains WHERE id = " + domainId);
     return new DomainState(domainId, "re.com", Phase.parse(d.getString("phase")), Phase.parse(d.getString("lapse_phase")),
-        d.getOffsetDateTime("lapse_seen_at") == null ? null : d.getOffsetDateTime("lapse_seen_at").toInstant(), d.getInteger("failure_count"));
+        d.getOffsetDateTime("lapse_seen_at") == null ? null : d.getOffsetDateTime("lapse_seen_at").toInstant(), d.getInteger("failure_count"),
+        d.getLong("last_seen"));
   }
 
   /** Decides from the domain's stored state and writes the check in one transaction, as a sweep does. */

@@ -1,11 +1,16 @@
 package org.domainguard.cli;
 
+import static org.domainguard.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.domainguard.db.DbTarget;
 import org.domainguard.testing.TestDatabase;
@@ -64,6 +69,36 @@ class MainTest {
     int code = run(Map.of("DOMAINGUARD_DB_URL", TestDatabase.url(target), "DOMAINGUARD_DB_SCHEMA", target.schema()), "migrate");
     assertEquals(0, code, stderr());
     TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified) VALUES ('u1', 'a@example.com', true)");
+  }
+
+  @Test
+  void migrateInstallsTheHostTablesTriggersOnceAndRefusesAMissingTable() throws IOException {
+    DbTarget target = TestDatabase.emptySchema();
+    String host = target.schema() + "_app";
+    TestDatabase.jdbc(target, "CREATE SCHEMA " + host + "; CREATE TABLE " + host + ".users (id bigserial PRIMARY KEY, email text, ok boolean);"
+        + "INSERT INTO " + host + ".users (email, ok) VALUES ('a@example.com', true), ('b@example.org', false)");
+    Path config = Files.createTempFile("domain-guard-host", ".yaml");
+    Files.writeString(config, "host:\n  table: " + host + ".users\n  columns: {id: id, address: email, verified: ok}\n"
+        + "  capture: trigger\n  write: none\n");
+    Map<String, String> env = Map.of("DOMAINGUARD_DB_URL", TestDatabase.url(target), "DOMAINGUARD_DB_SCHEMA", target.schema());
+    try {
+      assertEquals(0, run(env, "migrate", "--config", config.toString()), stderr());
+      assertEquals(0, run(env, "migrate", "--config", config.toString()), stderr());
+      var pool = TestDatabase.pool(Vertx.vertx(), target);
+      try {
+        assertEquals(3L, await(pool.query("SELECT count(*) FROM pg_trigger WHERE tgrelid = '"
+            + host + ".users'::regclass AND NOT tgisinternal").execute()).iterator().next().getLong(0));
+        assertEquals(2L, await(pool.query("SELECT count(*) FROM host_changes").execute()).iterator().next().getLong(0),
+            "existing rows queued by the first install only");
+      } finally {
+        await(pool.close());
+      }
+      Files.writeString(config, Files.readString(config).replace(".users", ".people"));
+      assertEquals(2, run(env, "migrate", "--config", config.toString()));
+      assertTrue(stderr().contains("host.table: no table " + host + ".people"), stderr());
+    } finally {
+      Files.delete(config);
+    }
   }
 
   @Test

@@ -251,4 +251,49 @@ class ConfigLoaderTest {
     assertTrue(failure(vertx, "provider:\n  rdap:\n    rate-per-servr: 3\n", Map.of())
         .startsWith("provider.rdap.rate-per-servr: unknown setting"));
   }
+
+  private static final String HOST = """
+      host:
+        table: public.user_emails
+        columns: {id: id, address: email, verified: verified, reason: unverify_reason}
+        reason-values: {default: "domain invalid", domain_released: "hard bounce"}
+        capture: trigger
+        write: direct
+      """;
+
+  @Test
+  void noHostSectionMeansTheDefaultTable(Vertx vertx) throws IOException {
+    assertEquals(null, load(vertx, "", Map.of()).host());
+  }
+
+  @Test
+  void hostTableIsReadWithItsColumnsModesAndReasonValues(Vertx vertx) throws IOException {
+    AppConfig.Host host = load(vertx, HOST, Map.of()).host();
+    assertEquals("\"public\".\"user_emails\"", host.sqlName());
+    assertEquals(new AppConfig.HostColumns("id", "email", "verified", "unverify_reason"), host.columns());
+    assertEquals(AppConfig.Capture.TRIGGER, host.capture());
+    assertEquals(AppConfig.Write.DIRECT, host.write());
+    assertEquals("hard bounce", host.reasonValue("domain_released"));
+    assertEquals("domain invalid", host.reasonValue("domain_redemption"), "the default covers every other reason");
+  }
+
+  @Test
+  void hostSectionRefusesUnknownMissingAndUnsafeSettings(Vertx vertx) {
+    assertEquals("host.capture: unknown setting (misspelled? conf/config.yaml lists every key)".replace("host.capture", "host.captur"),
+        failure(vertx, HOST.replace("capture:", "captur:") + "  capture: poll\n", Map.of()));
+    assertEquals("host.write: is required in the host section", failure(vertx, HOST.replace("  write: direct\n", ""), Map.of()));
+    assertEquals("host.columns.address: is required in the host section",
+        failure(vertx, HOST.replace("address: email, ", ""), Map.of()));
+    assertEquals("host.table: expected schema.table in lower-case SQL identifiers (public.user_emails), got 'user_emails'",
+        failure(vertx, HOST.replace("public.user_emails", "user_emails"), Map.of()));
+    assertEquals("host.columns.id: expected a lower-case SQL identifier, got 'id\"; DROP TABLE x; --'",
+        failure(vertx, HOST.replace("{id: id,", "{id: 'id\"; DROP TABLE x; --',"), Map.of()));
+    assertEquals("host.reason-values.domain_gone: unknown reason: expected one of domain_redemption, domain_pending_delete, "
+        + "domain_released, domain_reregistered, domain_grace, default",
+        failure(vertx, HOST.replace("domain_released:", "domain_gone:"), Map.of()));
+    assertEquals("host.reason-values: set host.columns.reason, the column these values are written to",
+        failure(vertx, HOST.replace(", reason: unverify_reason", ""), Map.of()));
+    assertEquals("host.capture: expected one of poll, trigger, got 'triggers'",
+        failure(vertx, HOST.replace("capture: trigger", "capture: triggers"), Map.of()));
+  }
 }

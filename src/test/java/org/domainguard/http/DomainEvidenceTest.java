@@ -48,7 +48,7 @@ class DomainEvidenceTest {
     long id = await(pool.query("SELECT id FROM domains").execute()).iterator().next().getLong(0);
     ChangeWriter writer = new ChangeWriter(new MassChangeGuard(new AppConfig.Guard(1000, 1.0), clock));
     Policy policy = new Policy(SCHEDULE, new AppConfig.Policy(false));
-    DomainState state = new DomainState(id, "evidence.com", null, null, null, 0);
+    DomainState state = new DomainState(id, "evidence.com", null, null, null, 0, null);
 
     RegistryRecord record = new RegistryRecord("rdap.evidence.test", 200, Phase.ACTIVE, Instant.parse("2012-04-05T06:07:08Z"),
         Instant.parse("2027-04-05T06:07:08Z"), Instant.parse("2020-01-02T00:00:00Z"), Instant.parse("2026-02-01T00:00:00Z"), List.of("Terms of Use"));

@@ -51,7 +51,7 @@ class ResultWriterTest {
     TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified, verified_at) VALUES "
         + "('u1', 'a@lapsed.com', true, now() - interval '2 days'), ('u2', 'b@lapsed.com', true, now() - interval '1 day')");
     await(new DiscoveryService(vertx, pool, 100).discover());
-    state = new DomainState(count("SELECT id FROM domains"), "lapsed.com", Phase.ACTIVE, null, null, 0);
+    state = new DomainState(count("SELECT id FROM domains"), "lapsed.com", Phase.ACTIVE, null, null, 0, null);
     lease(OWNER);
   }
 
@@ -68,6 +68,49 @@ class ResultWriterTest {
     CheckResult result = new CheckResult("lapsed.com", "simulator", startedAt, startedAt.plusMillis(5), ProviderAnswer.Statuses.parse("active expiring"), 1);
     Decision decision = new Decision(Phase.REDEMPTION, Phase.REDEMPTION, startedAt, 0, startedAt.plus(Duration.ofDays(1)), new Decision.Unverify("domain_redemption", startedAt));
     return new CheckRecord(state, result, decision, null);
+  }
+
+  /** An "active" check of lapsed.com, decided from {@code from}, at {@code at}. */
+  private CheckRecord active(DomainState from, Instant at, String statuses) {
+    CheckResult result = new CheckResult("lapsed.com", "simulator", at, at.plusMillis(5), ProviderAnswer.Statuses.parse(statuses), 1);
+    return new CheckRecord(from, result, new Decision(Phase.ACTIVE, null, null, 0, at.plus(Duration.ofDays(30)), null), null);
+  }
+
+  /** The domain's state as the next claim reads it. */
+  private DomainState stored() {
+    var row = await(pool.query("SELECT phase, failure_count, last_seen FROM domains").execute()).iterator().next();
+    return new DomainState(state.id(), "lapsed.com", Phase.parse(row.getString(0)), null, null, row.getInteger(1), row.getLong(2));
+  }
+
+  @Test
+  void aCheckThatSawWhatTheOneBeforeSawOnlyMovesTheLastCheckTime() {
+    Instant first = Instant.now().minus(Duration.ofHours(2));
+    await(writer.submit(active(state, first, "active")));
+    lease(OWNER);
+    Instant second = first.plus(Duration.ofHours(1));
+    await(writer.submit(active(stored(), second, "active")));
+    assertEquals(1, count("SELECT count(*) FROM domain_checks"), "nothing new to tell: no second history row");
+    assertEquals(second.plusMillis(5).toEpochMilli(),
+        await(pool.query("SELECT last_checked_at FROM domains").execute()).iterator().next().getOffsetDateTime(0).toInstant().toEpochMilli(),
+        "the domain's row keeps the latest check's time");
+    lease(OWNER);
+    await(writer.submit(active(stored(), second.plusSeconds(60), "active clientTransferProhibited")));
+    assertEquals(2, count("SELECT count(*) FROM domain_checks"), "different statuses are written");
+  }
+
+  @Test
+  void failedChecksAndTheCheckAfterThemAreAlwaysWritten() {
+    Instant at = Instant.now().minus(Duration.ofHours(2));
+    await(writer.submit(active(state, at, "active")));
+    for (int i = 1; i <= 2; i++) {
+      lease(OWNER);
+      CheckResult failed = new CheckResult("lapsed.com", "simulator", at.plusSeconds(i), at.plusSeconds(i),
+          new ProviderAnswer.Failure(org.domainguard.check.Outcome.TIMEOUT, "timeout", null), 1);
+      await(writer.submit(new CheckRecord(stored(), failed, new Decision(Phase.ACTIVE, null, null, i, at.plus(Duration.ofHours(1)), null), null)));
+    }
+    lease(OWNER);
+    await(writer.submit(active(stored(), at.plusSeconds(10), "active")));
+    assertEquals(4, count("SELECT count(*) FROM domain_checks"), "each failure, and the recovery after them");
   }
 
   @Test
@@ -123,7 +166,7 @@ class ResultWriterTest {
     await(new DiscoveryService(vertx, pool, 100).discover());
     TestDatabase.jdbc(target, "UPDATE domains SET lease_owner = CASE name WHEN 'kept.com' THEN '" + OWNER + "' ELSE 'another-daemon' END,"
         + " lease_expires_at = now() + interval '5 minutes'");
-    DomainState kept = new DomainState(count("SELECT id FROM domains WHERE name = 'kept.com'"), "kept.com", Phase.ACTIVE, null, null, 0);
+    DomainState kept = new DomainState(count("SELECT id FROM domains WHERE name = 'kept.com'"), "kept.com", Phase.ACTIVE, null, null, 0, null);
     CheckRecord lost = redemption(Instant.now());
     CheckRecord own = new CheckRecord(kept, lost.result(), lost.decision(), null);
     var lostWrite = writer.submit(lost);
