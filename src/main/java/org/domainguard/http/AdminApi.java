@@ -13,6 +13,7 @@ import org.domainguard.apply.SweepRevert;
 import org.domainguard.config.AppConfig;
 import java.util.function.Supplier;
 import org.domainguard.discovery.PublicSuffixList;
+import org.domainguard.events.Deliveries;
 import org.domainguard.sweep.Rechecks;
 import org.domainguard.sweep.SweepService;
 import org.domainguard.sweep.SweepStore;
@@ -29,7 +30,7 @@ public final class AdminApi {
   /** What the admin routes act on. */
   public record Services(
       Vertx vertx, AppConfig.Admin admin, SweepService sweeps, Rechecks rechecks, SweepStore sweepStore, HeldChanges held, SweepRevert revert,
-      Pool pool, MeterRegistry registry, Clock clock, Supplier<PublicSuffixList> suffixes) {}
+      Deliveries deliveries, Pool pool, MeterRegistry registry, Clock clock, Supplier<PublicSuffixList> suffixes) {}
 
   private AdminApi() {}
 
@@ -66,6 +67,7 @@ public final class AdminApi {
         new RecheckRoutes(new RecheckQueue(s.rechecks()::recheck, s.admin().maxPendingRechecks(), s.registry()), audit, names),
         new SweepRoutes(s.sweeps(), s.sweepStore(), audit, s.clock()),
         new LookupRoutes(new Lookups(s.pool(), names), names),
-        new HeldChangeRoutes(s.held(), s.revert(), s.sweepStore(), audit, names));
+        new HeldChangeRoutes(s.held(), s.revert(), s.sweepStore(), audit, names),
+        new WebhookRoutes(s.deliveries(), audit));
   }
 }
