@@ -24,6 +24,8 @@ import org.domainguard.discovery.DiscoveryService;
 import org.domainguard.discovery.SuffixListSource;
 import org.domainguard.discovery.SuffixListStore;
 import org.domainguard.discovery.SuffixListUpdater;
+import org.domainguard.events.Deliveries;
+import org.domainguard.events.WebhookDispatcher;
 import org.domainguard.fleet.Fleet;
 import org.domainguard.fleet.FleetView;
 import org.domainguard.fleet.SharedLimit;
@@ -50,8 +52,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the daemon on one event loop: database, provider, discovery, sweeps, metrics and the HTTP
- * API. Everything it starts is part of the returned Future, so any failure (a port in use, an
+ * Wires the daemon on one event loop: database, provider, discovery, sweeps, webhooks, metrics and
+ * the HTTP API. Everything it starts is part of the returned Future, so any failure (a port in use, an
  * unreachable database) fails start-up.
  */
 public final class DaemonVerticle extends VerticleBase {
@@ -73,6 +75,7 @@ public final class DaemonVerticle extends VerticleBase {
   private Rechecks rechecks;
   private SuffixListSource suffixSource;
   private SuffixListUpdater suffixes;
+  private WebhookDispatcher webhooks;
   private HttpServer server;
   private Router router;
 
@@ -139,9 +142,14 @@ public final class DaemonVerticle extends VerticleBase {
     PhaseGauges phases = new PhaseGauges(db.pool(), metrics);
     AddressGauges addresses = new AddressGauges(db.pool(), metrics);
     HeldChanges held = new HeldChanges(db.pool(), metrics, hostWrite);
+    Deliveries deliveries = new Deliveries(db.pool(), metrics, clock);
+    webhooks = new WebhookDispatcher(vertx, db.pool(), config.webhooks(), metrics, clock, owner, WebhookDispatcher.Settings.DEFAULT);
     long refresh = config.metrics().refreshInterval().toMillis();
-    vertx.setPeriodic(0, refresh, id -> phases.refresh().compose(v -> held.refreshGauge())
+    vertx.setPeriodic(0, refresh, id -> phases.refresh().compose(v -> held.refreshGauge()).compose(v -> deliveries.refreshGauge())
         .onFailure(e -> log.warn("gauge refresh from the database failed", e)));
+    vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> deliveries.prune()
+        .onSuccess(n -> log.debug("settled events pruned events={}", n))
+        .onFailure(e -> log.warn("pruning settled events failed; retrying in an hour", e)));
     sweeps.onSweepFinished(id -> phases.refresh().compose(v -> addresses.refresh()).compose(v -> held.refreshGauge())
         .onFailure(e -> log.warn("gauge refresh after a sweep failed", e)));
 
@@ -149,12 +157,13 @@ public final class DaemonVerticle extends VerticleBase {
     new HealthRoutes(db, checker::breakerState).mount(router);
     new MetricsRoute(registry).mount(router);
     Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
-        vertx, config.http().admin(), sweeps, rechecks, sweepStore, held, new SweepRevert(db.pool(), hostWrite), db.pool(), registry, clock, () -> suffixes.get(),
+        vertx, config.http().admin(), sweeps, rechecks, sweepStore, held, new SweepRevert(db.pool(), hostWrite), deliveries, db.pool(), registry, clock, () -> suffixes.get(),
         new FleetView(db.pool(), owner, clock)));
     return fleet.start()
         .compose(v -> suffixes.start())
         .onSuccess(list -> scheduleDiscovery(discovery, addresses))
         .compose(list -> adminApi)
+        .compose(v -> webhooks.start())
         .compose(v -> ApiServer.listen(vertx, config.http(), router))
         .onSuccess(s -> server = s)
         .compose(s -> schedule.start(config.schedule().sweepInterval()));
@@ -235,6 +244,7 @@ public final class DaemonVerticle extends VerticleBase {
     Future<Void> drained = sweeps == null ? Future.succeededFuture() : sweeps.drain(SHUTDOWN_GRACE);
     return drained
         .eventually(() -> fleet == null ? Future.succeededFuture() : fleet.leave())
+        .eventually(() -> webhooks == null ? Future.succeededFuture() : webhooks.stop())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .eventually(() -> {
           if (suffixSource != null) {

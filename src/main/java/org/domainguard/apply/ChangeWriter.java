@@ -25,6 +25,7 @@ import org.domainguard.check.Phase;
 import org.domainguard.check.ProviderAnswer;
 import org.domainguard.check.RegistryRecord;
 import org.domainguard.db.Unnest;
+import org.domainguard.events.EventOutbox;
 import org.domainguard.host.HostWrite;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies a batch of check results inside the caller's transaction, one set-based statement per
  * table: the check history, each domain's new state and next check, and the unverifications with
- * their audit rows — or, past the {@link MassChangeGuard}'s limits, the held changes.
+ * their audit rows — or, past the {@link MassChangeGuard}'s limits, the held changes — each with
+ * its outbox events ({@link EventOutbox}).
  */
 public final class ChangeWriter {
   private static final Logger log = LoggerFactory.getLogger(ChangeWriter.class);
@@ -136,15 +138,19 @@ public final class ChangeWriter {
           INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, old_verified_at, reason, phase, check_id, sweep_id)
           SELECT ch.id, ch.address, ch.domain_id, true, false, ch.verified_at, ch.reason, ch.phase, ch.check_id, ch.sweep_id
           FROM changed ch
-          RETURNING domain_id, reason)
-      SELECT domain_id, reason, count(*) AS changed FROM events GROUP BY domain_id, reason""";
+          RETURNING domain_id, reason),
+      """ + EventOutbox.addressUnverified("changed u") + "\nSELECT domain_id, reason, count(*) AS changed FROM events GROUP BY domain_id, reason";
 
   /** An unverification held for an operator, with how many addresses it covers. */
   private static final Unnest<Acting> HOLDS = unverificationColumns()
       .column("addresses", INT, a -> a.candidate().addresses());
 
-  /** Holds unverifications past the guard's limits; newer evidence for a domain replaces an open hold. */
+  /**
+   * Holds unverifications past the guard's limits; newer evidence for a domain replaces an open
+   * hold. A hold newly opened (not one replaced) raises {@code change.held}.
+   */
   static final String HOLD_CHANGES = """
+      WITH held AS (
       INSERT INTO held_changes (domain_id, check_id, sweep_id, reason, phase, statuses, cutoff, addresses)
       SELECT t.domain_id, t.check_id, t.sweep_id, t.reason, t.phase, dc.statuses, t.cutoff, t.addresses
       FROM\s""" + HOLDS.from("t") + """
@@ -152,7 +158,9 @@ public final class ChangeWriter {
       JOIN domain_checks dc ON dc.id = t.check_id
       ON CONFLICT (domain_id) WHERE state = 'held' DO UPDATE
       SET check_id = EXCLUDED.check_id, sweep_id = EXCLUDED.sweep_id, reason = EXCLUDED.reason, phase = EXCLUDED.phase,
-          statuses = EXCLUDED.statuses, cutoff = EXCLUDED.cutoff, addresses = EXCLUDED.addresses, held_at = now()""";
+          statuses = EXCLUDED.statuses, cutoff = EXCLUDED.cutoff, addresses = EXCLUDED.addresses, held_at = now()
+      RETURNING domain_id, phase, addresses, xmax = 0 AS opened),
+      """ + EventOutbox.changeHeld("(SELECT * FROM held WHERE opened) h") + "\nSELECT count(*) FROM held";
 
   /** Addresses unverified by one batch, per domain id and per reason. */
   public record Changes(Map<Long, Integer> byDomain, Map<String, Integer> byReason) {
@@ -193,6 +201,7 @@ public final class ChangeWriter {
    */
   public Future<Changes> write(SqlConnection conn, List<CheckRecord> batch) {
     return conn.preparedQuery(UPDATE_DOMAINS).execute(DOMAINS.bind(batch))
+        .compose(r -> EventOutbox.write(conn, PhaseEvents.of(batch)))
         .compose(r -> weigh(conn, batch))
         .compose(split -> history(conn, batch, split).compose(checkIds -> act(conn, split, checkIds)));
   }

@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import org.domainguard.db.Sql;
+import org.domainguard.events.EventOutbox;
 import org.domainguard.host.HostWrite;
 import org.domainguard.metrics.Metrics;
 
@@ -17,7 +18,7 @@ import org.domainguard.metrics.Metrics;
 public final class HeldChanges {
   /**
    * Approves open holds (one domain, or all when $1 is null) and applies them with their audit
-   * rows in one statement; the original cutoff still protects addresses re-verified since.
+   * rows and {@code address.unverified} events in one statement; the original cutoff still protects addresses re-verified since.
    */
   static final String APPROVE_HELD = """
       WITH h AS (
@@ -33,7 +34,9 @@ public final class HeldChanges {
       events AS (
           INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, old_verified_at, reason, phase, check_id, sweep_id, actor)
           SELECT id, address, domain_id, true, false, verified_at, reason, phase, check_id, sweep_id, $2 FROM changed
-          RETURNING reason)
+          RETURNING reason),
+      """ + EventOutbox.addressUnverified("changed u") + """
+
       SELECT (SELECT count(*) FROM h) AS holds, (SELECT count(*) FROM events) AS addresses,
              (SELECT json_object_agg(reason, n) FROM (SELECT reason, count(*) AS n FROM events GROUP BY reason) r) AS by_reason""";
 

@@ -22,6 +22,7 @@ public record AppConfig(
     Breaker breaker,
     Discovery discovery,
     Host host,
+    List<Webhook> webhooks,
     Fleet fleet) {
 
   public record Db(String url, String schema, int poolSize, Path embeddedDataDir) {
@@ -198,6 +199,33 @@ public record AppConfig(
    */
   public record Discovery(String publicSuffixList, Duration publicSuffixRefresh) {}
 
+  /** The event types of SPEC §10, which a webhook's {@code events} may list. */
+  public static final Set<String> EVENT_TYPES = Set.of(
+      "domain.lapsing", "address.unverified", "domain.lapsed", "domain.reregistered", "change.held", "address.reverified");
+
+  /**
+   * A webhook endpoint (SPEC §10): where events are POSTed, the secret that signs them, the event
+   * types it takes (null: all), how long a delivery is retried before it is dead ({@code max-age},
+   * counted from the event), and how long one attempt may take. The URL identifies the endpoint
+   * across restarts; it may carry credentials, so print it only through {@link Urls#redact}.
+   */
+  public record Webhook(String url, Secret secret, Set<String> events, Duration maxAge, Duration timeout) {
+    /** At least this many bytes of key: a shorter HMAC key is guessable. */
+    static final int MIN_KEY_BYTES = 16;
+
+    /**
+     * The HMAC-SHA256 key: a {@code whsec_<base64>} secret is the decoded bytes (the Standard
+     * Webhooks form); any other secret is its UTF-8 bytes.
+     */
+    public byte[] signingKey() {
+      String s = secret.reveal();
+      if (s.startsWith("whsec_")) {
+        return java.util.Base64.getDecoder().decode(s.substring("whsec_".length()));
+      }
+      return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
   /** How often the per-phase domain counts are refreshed from the database. */
   public record MetricsSettings(Duration refreshInterval) {}
 
@@ -280,7 +308,7 @@ public record AppConfig(
   public static AppConfig from(JsonObject tree) {
     ConfigReader r = new ConfigReader(tree);
     AppConfig config = new AppConfig(db(r), provider(r), schedule(r), policy(r), writer(r), guard(r), http(r),
-        new MetricsSettings(r.duration("metrics.refresh-interval", "15s")), breaker(r), discovery(r), host(r), fleet(r));
+        new MetricsSettings(r.duration("metrics.refresh-interval", "15s")), breaker(r), discovery(r), host(r), webhooks(r), fleet(r));
     r.rejectUnknown();
     config.requireLeaseOutlastsChecks();
     return config;
@@ -577,6 +605,87 @@ public record AppConfig(
     String key = "discovery.public-suffix-list";
     String list = sourceUrl(r, key, DEFAULT_PUBLIC_SUFFIX_LIST, "bundled");
     return new Discovery(list, r.duration("discovery.public-suffix-refresh", "7d"));
+  }
+
+  /**
+   * {@code webhooks: [{url, secret, events, max-age, timeout}]}, plus the one endpoint of
+   * {@code webhook.url} / {@code webhook.secret} (DOMAINGUARD_WEBHOOK_URL / _SECRET). No two may
+   * share a URL: the URL is what identifies an endpoint's deliveries.
+   */
+  private static List<Webhook> webhooks(ConfigReader r) {
+    List<Webhook> hooks = new ArrayList<>();
+    java.util.Set<String> urls = new java.util.HashSet<>();
+    if (!r.string("webhook.url", "").isEmpty() || !r.string("webhook.secret", "").isEmpty()) {
+      hooks.add(webhook(r, "webhook.", "webhook."));
+      urls.add(hooks.get(0).url());
+    } else {
+      List.of("events", "max-age", "timeout").forEach(k -> {
+        if (r.raw("webhook." + k) != null) {
+          throw new ConfigException("webhook.url", "is required when webhook." + k + " is set (DOMAINGUARD_WEBHOOK_URL)");
+        }
+      });
+    }
+    var list = r.array("webhooks");
+    for (int i = 0; i < list.size(); i++) {
+      String at = "webhooks[" + i + "].";
+      if (!(list.getValue(i) instanceof JsonObject entry)) {
+        throw new ConfigException("webhooks[" + i + "]", "expected {url, secret, events}");
+      }
+      ConfigReader e = new ConfigReader(entry, at);
+      Webhook hook = webhook(e, "", at);
+      e.rejectUnknown();
+      if (!urls.add(hook.url())) {
+        throw new ConfigException(at + "url", "names an endpoint already configured (" + Urls.redact(hook.url()) + "); each endpoint is one URL");
+      }
+      hooks.add(hook);
+    }
+    return List.copyOf(hooks);
+  }
+
+  /** One endpoint: its keys are {@code base + "url"} ... in {@code r}, named {@code at + "url"} ... in errors. */
+  private static Webhook webhook(ConfigReader r, String base, String at) {
+    String url = r.string(base + "url", "");
+    try {
+      URI uri = new URI(url);
+      if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new ConfigException(at + "url", "expected an http:// or https:// URL, got '" + Urls.redact(url) + "'");
+      }
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException(at + "url", "is not a valid URL: '" + Urls.redact(url) + "'");
+    }
+    Webhook hook = new Webhook(url, Secret.of(r.string(base + "secret", "")), eventTypes(r, base + "events", at + "events"),
+        r.duration(base + "max-age", "3d"), atMostADay(r, base + "timeout", "10s"));
+    byte[] key;
+    try {
+      key = hook.signingKey();
+    } catch (IllegalArgumentException e) {
+      // Never quote the secret.
+      throw new ConfigException(at + "secret", "starts with whsec_ but the rest is not base64");
+    }
+    if (key.length < Webhook.MIN_KEY_BYTES) {
+      throw new ConfigException(at + "secret", "must be at least " + Webhook.MIN_KEY_BYTES
+          + " bytes of key (a whsec_<base64> secret, or 16+ characters)" + (hook.secret().isEmpty() ? "; it is unset (DOMAINGUARD_WEBHOOK_SECRET)" : ""));
+    }
+    return hook;
+  }
+
+  /** The event types an endpoint takes: null (all) when not listed. */
+  private static Set<String> eventTypes(ConfigReader r, String key, String name) {
+    if (r.raw(key) == null) {
+      return null;
+    }
+    var list = r.array(key);
+    if (list.isEmpty()) {
+      throw new ConfigException(name, "lists no event type; leave it out to receive every type");
+    }
+    java.util.Set<String> types = new java.util.TreeSet<>();
+    for (Object t : list) {
+      if (!(t instanceof String s) || !EVENT_TYPES.contains(s)) {
+        throw new ConfigException(name, "expected event types among " + String.join(", ", new java.util.TreeSet<>(EVENT_TYPES)) + ", got '" + t + "'");
+      }
+      types.add(s);
+    }
+    return java.util.Collections.unmodifiableSet(types);
   }
 
   /** A SQL identifier as PostgreSQL folds unquoted ones, at most 63 characters: nothing to escape. */

@@ -37,6 +37,8 @@ public final class ConfigLoader {
     m.put("DOMAINGUARD_RDAP_RATE_PER_SERVER", "provider.rdap.rate-per-server");
     m.put("DOMAINGUARD_RDAP_BURST_PER_SERVER", "provider.rdap.burst-per-server");
     m.put("DOMAINGUARD_PSL_URL", "discovery.public-suffix-list");
+    m.put("DOMAINGUARD_WEBHOOK_URL", "webhook.url");
+    m.put("DOMAINGUARD_WEBHOOK_SECRET", "webhook.secret");
     return Map.copyOf(m);
   }
 

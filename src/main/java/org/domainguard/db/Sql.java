@@ -153,33 +153,6 @@ public final class Sql {
   /** Makes the revert that follows restore verified_at instead of stamping a new one (this transaction only). */
   public static final String RESTORING = "SELECT set_config('domainguard.restoring', 'on', true)";
 
-  /**
-   * Re-verifies what a sweep unverified, where nothing changed the address since (no later event,
-   * still unverified for the same reason), restoring its earlier verified_at, each with an audit
-   * row. A lapse first seen during that sweep is forgotten (the operator judged it wrong) and the
-   * domain is checked afresh; a lapse seen before it stands. Run after RESTORING, in one transaction.
-   */
-  public static final String REVERT_SWEEP = """
-      WITH last AS (
-          SELECT ve.email_id, ve.reason, ve.domain_id, ve.old_verified_at FROM verification_events ve
-          WHERE ve.sweep_id = $1 AND NOT ve.new_verified
-            AND NOT EXISTS (SELECT 1 FROM verification_events later WHERE later.email_id = ve.email_id AND later.id > ve.id)),
-      changed AS (
-          UPDATE email_addresses e SET verified = true, unverify_reason = NULL, verified_at = COALESCE(last.old_verified_at, e.verified_at)
-          FROM last
-          WHERE e.id = last.email_id AND NOT e.verified AND e.unverify_reason = last.reason
-          RETURNING e.id, e.address, last.domain_id, last.reason),
-      reset AS (
-          UPDATE domains SET phase = NULL, lapse_phase = NULL, lapse_seen_at = NULL, next_check_at = now()
-          WHERE id IN (SELECT domain_id FROM changed)
-            AND lapse_seen_at >= (SELECT started_at FROM sweeps WHERE id = $1)
-          RETURNING id),
-      events AS (
-          INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, reason, sweep_id, actor)
-          SELECT id, address, domain_id, false, true, 'revert_of_' || reason, $1, $2 FROM changed
-          RETURNING 1)
-      SELECT count(*) FROM events""";
-
   // ---- sweeps ----
 
   public static final String INSERT_SWEEP = """

@@ -28,6 +28,8 @@ public final class Metrics {
   private final AtomicLong heldChanges = new AtomicLong();
   private final AtomicLong watchedAddresses = new AtomicLong();
   private final AtomicLong skippedAddresses = new AtomicLong();
+  private final AtomicLong eventsPending = new AtomicLong();
+  private final Map<String, Counter> webhookDeliveries = new ConcurrentHashMap<>();
   private final Map<Phase, AtomicLong> domainsByPhase = new EnumMap<>(Phase.class);
   private final Map<String, Counter> checks = new ConcurrentHashMap<>();
   private final Map<String, Timer> durations = new ConcurrentHashMap<>();
@@ -50,6 +52,11 @@ public final class Metrics {
     Gauge.builder("domainguard_guard_held_changes", heldChanges, AtomicLong::get).register(registry);
     Gauge.builder("domainguard_addresses", watchedAddresses, AtomicLong::get).tag("state", "watched").register(registry);
     Gauge.builder("domainguard_addresses", skippedAddresses, AtomicLong::get).tag("state", "skipped").register(registry);
+    Gauge.builder("domainguard_events_pending", eventsPending, AtomicLong::get).description("Webhook deliveries not yet delivered nor dead")
+        .register(registry);
+    for (String outcome : WEBHOOK_OUTCOMES) {
+      webhookDeliveries.put(outcome, Counter.builder("domainguard_webhook_deliveries_total").tag("outcome", outcome).register(registry));
+    }
     for (Phase phase : Phase.values()) {
       AtomicLong count = new AtomicLong();
       domainsByPhase.put(phase, count);
@@ -217,5 +224,16 @@ public final class Metrics {
   public void addresses(long watched, long skipped) {
     watchedAddresses.set(watched);
     skippedAddresses.set(skipped);
+  }
+
+  /** Outcomes of one webhook delivery attempt: delivered (a 2xx), failed (retried later), dead (given up). */
+  public static final List<String> WEBHOOK_OUTCOMES = List.of("delivered", "failed", "dead");
+
+  public void webhookAttempt(String outcome) {
+    webhookDeliveries.get(outcome).increment();
+  }
+
+  public void eventsPending(long n) {
+    eventsPending.set(n);
   }
 }

@@ -241,6 +241,12 @@ class HostTableTest {
     d.sweep("all");
     assertFalse(one("SELECT verified FROM email_addresses WHERE address = 'a@lapsed.com'").getBoolean(0), "the decision is recorded");
     assertEquals(1, d.count("SELECT count(*) FROM verification_events WHERE address = 'a@lapsed.com'"));
+    // With write: none the event is how the host hears of it, naming the row by the host's own id.
+    Row told = one("SELECT data->>'id' AS id, jsonb_typeof(data->'id') AS kind, data->>'address' AS address FROM events WHERE type = 'address.unverified'");
+    assertEquals("a@lapsed.com", told.getString("address"));
+    assertEquals(one("SELECT id::text FROM " + host + ".user_emails WHERE email = 'a@lapsed.com'").getString(0), told.getString("id"),
+        "the host row's id");
+    assertEquals("string", told.getString("kind"), "as text: host ids may be of any type");
 
     // The host has not applied the decision yet: its verified = true is no re-verification.
     nextInterval();

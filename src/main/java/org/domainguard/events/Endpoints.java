@@ -1,0 +1,65 @@
+package org.domainguard.events;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.domainguard.config.AppConfig;
+import org.domainguard.config.Tokens;
+import org.domainguard.config.Urls;
+
+/**
+ * Registers the configured webhooks in {@code webhook_endpoints}, identified by the SHA-256 of their
+ * URL: the same URL keeps its deliveries across restarts and secret or event-list changes; a new URL
+ * is a new endpoint that receives events from then on. Endpoints this daemon's configuration no
+ * longer lists become inactive (the last daemon started decides), and their pending deliveries
+ * dead: no daemon holds their secret any more. A redelivery brings them back once configured again.
+ */
+final class Endpoints {
+  static final String SYNC = """
+      WITH cfg AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS c(url_sha256, url, events)),
+      upserted AS (
+          INSERT INTO webhook_endpoints (url_sha256, url, events, active, updated_at)
+          SELECT url_sha256, url, string_to_array(events, ','), true, now() FROM cfg
+          ON CONFLICT (url_sha256) DO UPDATE SET url = EXCLUDED.url, events = EXCLUDED.events, active = true, updated_at = now()
+          RETURNING id, url_sha256),
+      retired AS (
+          UPDATE webhook_endpoints SET active = false, updated_at = now()
+          WHERE active AND url_sha256 <> ALL ($1::text[])
+          RETURNING id),
+      dropped AS (
+          UPDATE webhook_deliveries SET state = 'dead', last_error = 'endpoint no longer configured', lease_owner = NULL, lease_expires_at = NULL
+          WHERE state = 'pending' AND endpoint_id IN (SELECT id FROM retired))
+      SELECT id, url_sha256 FROM upserted""";
+
+  private Endpoints() {}
+
+  /** Registers {@code hooks}, retires the rest; completes with each configured endpoint by its row id. */
+  static Future<Map<Long, Endpoint>> sync(Pool pool, List<AppConfig.Webhook> hooks) {
+    List<String> digests = new ArrayList<>();
+    List<String> shown = new ArrayList<>();
+    List<String> events = new ArrayList<>();
+    Map<String, AppConfig.Webhook> byDigest = new HashMap<>();
+    for (AppConfig.Webhook hook : hooks) {
+      String digest = HexFormat.of().formatHex(Tokens.sha256(hook.url()));
+      digests.add(digest);
+      shown.add(Urls.redact(hook.url()));
+      events.add(hook.events() == null ? null : String.join(",", hook.events()));
+      byDigest.put(digest, hook);
+    }
+    Tuple params = Tuple.tuple().addValue(digests.toArray(String[]::new)).addValue(shown.toArray(String[]::new))
+        .addValue(events.toArray(String[]::new));
+    return pool.preparedQuery(SYNC).execute(params).map(rows -> {
+      Map<Long, Endpoint> byId = new HashMap<>();
+      for (Row r : rows) {
+        byId.put(r.getLong("id"), Endpoint.of(r.getLong("id"), byDigest.get(r.getString("url_sha256"))));
+      }
+      return byId;
+    });
+  }
+}
