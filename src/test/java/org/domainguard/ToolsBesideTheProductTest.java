@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class ToolsBesideTheProductTest {
   private static final Path SOURCES = Path.of("src/main/java/org/domainguard");
-  private static final Set<String> PRODUCT = Set.of("app", "config", "db", "discovery", "host", "sweep", "check", "apply", "events", "http", "metrics");
+  private static final Set<String> PRODUCT = Set.of("app", "config", "db", "fleet", "discovery", "host", "sweep", "check", "apply", "events", "http", "metrics");
   private static final Set<String> TOOLS = Set.of("sim", "bench");
   private static final Set<String> WIRING = Set.of("cli");
   /** An import of, or a qualified reference to, anything in a tool package. */

@@ -26,6 +26,9 @@ import org.domainguard.discovery.SuffixListStore;
 import org.domainguard.discovery.SuffixListUpdater;
 import org.domainguard.events.Deliveries;
 import org.domainguard.events.WebhookDispatcher;
+import org.domainguard.fleet.Fleet;
+import org.domainguard.fleet.FleetView;
+import org.domainguard.fleet.SharedLimit;
 import org.domainguard.host.HostPoll;
 import org.domainguard.host.HostSetup;
 import org.domainguard.host.HostSync;
@@ -67,6 +70,7 @@ public final class DaemonVerticle extends VerticleBase {
   private final Clock clock;
   private final String providerUrl;
   private Database database;
+  private Fleet fleet;
   private SweepService sweeps;
   private Rechecks rechecks;
   private SuffixListSource suffixSource;
@@ -113,15 +117,17 @@ public final class DaemonVerticle extends VerticleBase {
   private Future<?> wire(Database db, HostTable host) {
     AppConfig.Provider p = config.provider();
     Metrics metrics = new Metrics(registry);
-    StatusProvider provider = Providers.create(vertx, config, providerUrl, clock, metrics);
-    DomainChecker checker = DomainChecker.forProvider(vertx, provider, config, metrics, clock);
+    String owner = Owners.thisProcess();
+    fleet = new Fleet(vertx, db.pool(), owner, config.fleet(), clock, System::nanoTime);
+    StatusProvider provider = Providers.create(vertx, config, providerUrl, clock, metrics, fleet);
+    DomainChecker checker = DomainChecker.forProvider(vertx, provider, config, metrics, clock, fleet);
+    metrics.fleet(provider.name(), fleet::liveDaemons, () -> fleet.rateShare(SharedLimit.providerKey(provider.name())));
     HostWrite hostWrite = HostWrite.of(host);
     DiscoveryService discovery = new DiscoveryService(vertx, db.pool(), DISCOVERY_CHUNK, () -> suffixes.get(), intake(db, host));
     suffixSource = new SuffixListSource(vertx, config.discovery().publicSuffixList(), clock);
     suffixes = new SuffixListUpdater(vertx, suffixSource, new SuffixListStore(vertx, db.pool()), discovery,
         new AddressMover(vertx, db.pool(), DISCOVERY_CHUNK), config.discovery().publicSuffixRefresh(), clock);
-    String owner = Owners.thisProcess();
-    MassChangeGuard guard = new MassChangeGuard(config.guard(), clock);
+    MassChangeGuard guard = new MassChangeGuard(db.pool(), config.guard(), clock);
     Duration lease = config.schedule().lease();
     DueSource source = new DueSource(db.pool(), owner, lease, clock);
     SweepStore sweepStore = new SweepStore(db.pool(), owner);
@@ -130,7 +136,8 @@ public final class DaemonVerticle extends VerticleBase {
         p.maxInFlight(), pageSize(p, lease));
     sweeps = new SweepService(vertx, discovery, sweepStore, guard, work);
     rechecks = new Rechecks(work);
-    SweepSchedule schedule = new SweepSchedule(vertx, sweeps, sweepStore, metrics, lease);
+    fleet.onDeparture(sweeps::daemonDeparted);
+    SweepSchedule schedule = new SweepSchedule(vertx, sweeps, sweepStore, metrics, lease, config.fleet().heartbeat());
 
     PhaseGauges phases = new PhaseGauges(db.pool(), metrics);
     AddressGauges addresses = new AddressGauges(db.pool(), metrics);
@@ -150,8 +157,10 @@ public final class DaemonVerticle extends VerticleBase {
     new HealthRoutes(db, checker::breakerState).mount(router);
     new MetricsRoute(registry).mount(router);
     Future<Void> adminApi = AdminApi.mount(router, new AdminApi.Services(
-        vertx, config.http().admin(), sweeps, rechecks, sweepStore, held, new SweepRevert(db.pool(), hostWrite), deliveries, db.pool(), registry, clock, () -> suffixes.get()));
-    return suffixes.start()
+        vertx, config.http().admin(), sweeps, rechecks, sweepStore, held, new SweepRevert(db.pool(), hostWrite), deliveries, db.pool(), registry, clock, () -> suffixes.get(),
+        new FleetView(db.pool(), owner, clock)));
+    return fleet.start()
+        .compose(v -> suffixes.start())
         .onSuccess(list -> scheduleDiscovery(discovery, addresses))
         .compose(list -> adminApi)
         .compose(v -> webhooks.start())
@@ -234,6 +243,7 @@ public final class DaemonVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> drained = sweeps == null ? Future.succeededFuture() : sweeps.drain(SHUTDOWN_GRACE);
     return drained
+        .eventually(() -> fleet == null ? Future.succeededFuture() : fleet.leave())
         .eventually(() -> webhooks == null ? Future.succeededFuture() : webhooks.stop())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .eventually(() -> {

@@ -178,18 +178,6 @@ public final class ChangeWriter {
     }
   }
 
-  /** What one batch reserved with the mass-change guard; given back when its transaction does not commit. */
-  public final class Reservation {
-    private final List<CheckRecord> checked = new ArrayList<>();
-    private final List<MassChangeGuard.Candidate> applied = new ArrayList<>();
-
-    public void release() {
-      guard.release(checked, applied);
-      checked.clear();
-      applied.clear();
-    }
-  }
-
   private static final Instant OLDEST_STORABLE = Instant.parse("0001-01-01T00:00:00Z");
   private static final Instant NEWEST_STORABLE = Instant.parse("+99999-12-31T23:59:59Z");
 
@@ -206,34 +194,28 @@ public final class ChangeWriter {
     this.hostWrite = hostWrite;
   }
 
-  public Reservation reservation() {
-    return new Reservation();
-  }
-
   /**
    * The batch's statements in order, inside the caller's transaction; each domain appears at most
    * once: every domain's new state, then what the guard lets the acting records change, the check
    * history, and the changes (or holds) naming their checks.
    */
-  public Future<Changes> write(SqlConnection conn, List<CheckRecord> batch, Reservation reserved) {
+  public Future<Changes> write(SqlConnection conn, List<CheckRecord> batch) {
     return conn.preparedQuery(UPDATE_DOMAINS).execute(DOMAINS.bind(batch))
         .compose(r -> EventOutbox.write(conn, PhaseEvents.of(batch)))
-        .compose(r -> weigh(conn, batch, reserved))
+        .compose(r -> weigh(conn, batch))
         .compose(split -> history(conn, batch, split).compose(checkIds -> act(conn, split, checkIds)));
   }
 
-  /** Weighs what the acting records would change and splits it into what the guard allows and what it holds. */
-  private Future<MassChangeGuard.Split> weigh(SqlConnection conn, List<CheckRecord> batch, Reservation reserved) {
+  /**
+   * Weighs what the acting records would change and splits it into what the guard allows and what
+   * it holds, against the guard's windows as every daemon left them (locked until this transaction ends).
+   */
+  private Future<MassChangeGuard.Split> weigh(SqlConnection conn, List<CheckRecord> batch) {
     List<CheckRecord> acting = batch.stream().filter(r -> r.decision().unverifies()).toList();
     Future<List<MassChangeGuard.Candidate>> candidates = acting.isEmpty()
         ? Future.succeededFuture(List.of())
         : conn.preparedQuery(COUNT_CANDIDATES).execute(CANDIDATES.bind(acting)).map(rows -> candidates(acting, rows));
-    return candidates.map(weighed -> {
-      MassChangeGuard.Split split = guard.split(batch, weighed);
-      reserved.checked.addAll(batch);
-      reserved.applied.addAll(split.apply());
-      return split;
-    });
+    return candidates.compose(weighed -> guard.split(conn, batch, weighed));
   }
 
   /**

@@ -1,32 +1,96 @@
 package org.domainguard.apply;
 
+import static org.domainguard.db.Unnest.Type.BIGINT;
+import static org.domainguard.db.Unnest.Type.BOOL;
+import static org.domainguard.db.Unnest.Type.TEXT;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.domainguard.config.AppConfig;
+import org.domainguard.db.Timestamps;
+import org.domainguard.db.Unnest;
 
 /**
  * Caps how much one sweep started by an operator (or one hour of continuous checking: scheduled
  * sweeps and rechecks) may unverify: at most
  * {@code guard.max-changes} addresses and at most {@code guard.max-change-ratio} of the domains it
  * checks. What is past either limit is held for an operator instead of applied, so a provider that
- * suddenly calls everything "inactive" cannot unverify a whole user base. Used from one event loop.
+ * suddenly calls everything "inactive" cannot unverify a whole user base.
+ *
+ * <p>The windows live in the database (guard_windows), shared by every daemon on it: each write
+ * transaction locks the rows of the windows its batch falls in, counts and splits against them and
+ * saves them, so the writes of all daemons serialise on a window's row for the rest of their
+ * transaction, and a transaction that does not commit leaves the counts as they were.
  */
 public final class MassChangeGuard {
+  private static final Unnest<Window> WINDOWS = Unnest.<Window>of()
+      .column("window_key", TEXT, w -> w.key)
+      .column("checked", BIGINT, w -> w.checked)
+      .column("addresses", BIGINT, w -> w.addresses)
+      .column("domains", BIGINT, w -> w.domains)
+      .column("holding", BOOL, w -> w.holding);
+
+  static final String OPEN_SWEEP_WINDOW = """
+      INSERT INTO guard_windows (window_key, total) VALUES ($1, $2)
+      ON CONFLICT (window_key) DO UPDATE SET total = EXCLUDED.total""";
+
+  /** Hourly windows past their hour and the windows of sweeps no longer running. */
+  static final String DROP_STALE_WINDOWS = """
+      DELETE FROM guard_windows g
+      WHERE (g.window_key LIKE 'hour:%' AND g.created_at < $1)
+         OR (g.window_key LIKE 'sweep:%' AND NOT EXISTS (
+                SELECT 1 FROM sweeps s WHERE g.window_key = 'sweep:' || s.id AND s.state = 'running'))""";
+
+  static final String CLOSE_SWEEP_WINDOW = "DELETE FROM guard_windows WHERE window_key = $1";
+
+  /**
+   * Locks the windows a batch falls in, in key order (so two writers never deadlock), creating the
+   * hourly one if new: $1 lists the hourly key and the batch's sweeps' keys, of which only those
+   * with a window of their own (an operator's sweep) are returned.
+   */
+  static final String LOCK_WINDOWS = """
+      INSERT INTO guard_windows (window_key)
+      SELECT k FROM unnest($1::text[]) AS k
+      WHERE k LIKE 'hour:%' OR EXISTS (SELECT 1 FROM guard_windows g WHERE g.window_key = k)
+      ORDER BY k
+      ON CONFLICT (window_key) DO UPDATE SET window_key = EXCLUDED.window_key
+      RETURNING window_key, total, checked, addresses, domains, holding""";
+
+  static final String SAVE_WINDOWS = "UPDATE guard_windows g SET checked = t.checked, addresses = t.addresses, domains = t.domains,"
+      + " holding = t.holding\nFROM " + WINDOWS.from("t") + "\nWHERE g.window_key = t.window_key";
+
+  private final Pool pool;
   private final int maxChanges;
   private final double maxRatio;
   private final Clock clock;
-  private final Map<String, Window> windows = new HashMap<>();
 
   /** What one sweep or hour has applied so far. */
   private static final class Window {
+    final String key;
     long total;
     long checked;
     long addresses;
     long domains;
     boolean holding;
+
+    Window(Row row) {
+      key = row.getString("window_key");
+      total = row.getLong("total");
+      checked = row.getLong("checked");
+      addresses = row.getLong("addresses");
+      domains = row.getLong("domains");
+      holding = row.getBoolean("holding");
+    }
   }
 
   /** One acting record and the number of addresses it would change. */
@@ -35,7 +99,8 @@ public final class MassChangeGuard {
   /** {@code startedHolding}: this batch is the first in its window to hold anything (worth one warning). */
   public record Split(List<Candidate> apply, List<Candidate> hold, boolean startedHolding) {}
 
-  public MassChangeGuard(AppConfig.Guard config, Clock clock) {
+  public MassChangeGuard(Pool pool, AppConfig.Guard config, Clock clock) {
+    this.pool = pool;
     this.maxChanges = config.maxChanges();
     this.maxRatio = config.maxChangeRatio();
     this.clock = clock;
@@ -45,23 +110,48 @@ public final class MassChangeGuard {
    * Gives an operator's sweep a window of its own, sized from the start so its ratio limit does
    * not grow as it goes. Scheduled sweeps share the hourly window.
    */
-  public void sweepStarted(long sweepId, long total) {
-    windows.computeIfAbsent("sweep:" + sweepId, k -> new Window()).total = total;
+  public Future<Void> sweepStarted(long sweepId, long total) {
+    return pool.preparedQuery(OPEN_SWEEP_WINDOW).execute(Tuple.of("sweep:" + sweepId, total)).mapEmpty();
   }
 
-  public void sweepEnded(long sweepId) {
-    windows.remove("sweep:" + sweepId);
+  /** Forgets hourly windows past their hour and the windows of sweeps no longer running (whichever daemon left them). */
+  public Future<Void> dropStaleWindows() {
+    return pool.preparedQuery(DROP_STALE_WINDOWS).execute(Tuple.of(Timestamps.utc(clock.instant().minus(Duration.ofHours(2))))).mapEmpty();
   }
 
-  /** Counts checked domains and splits the acting records into what may be applied now and what is held. */
-  Split split(List<CheckRecord> batch, List<Candidate> candidates) {
-    windows.keySet().removeIf(k -> k.startsWith("hour:") && !k.equals(hourKey()));
-    batch.forEach(r -> window(r).checked++);
+  public Future<Void> sweepEnded(long sweepId) {
+    return pool.preparedQuery(CLOSE_SWEEP_WINDOW).execute(Tuple.of("sweep:" + sweepId)).mapEmpty();
+  }
+
+  /**
+   * Inside the write transaction: counts the batch's checked domains and splits the acting records
+   * into what may be applied now and what is held, against the windows as every daemon left them.
+   */
+  Future<Split> split(SqlConnection conn, List<CheckRecord> batch, List<Candidate> candidates) {
+    String hour = "hour:" + clock.instant().getEpochSecond() / 3600;
+    TreeSet<String> keys = new TreeSet<>();
+    keys.add(hour);
+    batch.forEach(r -> {
+      if (r.sweepId() != null) {
+        keys.add("sweep:" + r.sweepId());
+      }
+    });
+    return conn.preparedQuery(LOCK_WINDOWS).execute(Tuple.tuple().addValue(keys.toArray(String[]::new))).compose(rows -> {
+      Map<String, Window> windows = new HashMap<>();
+      rows.forEach(row -> windows.put(row.getString("window_key"), new Window(row)));
+      Split split = split(batch, candidates, r -> r.sweepId() != null && windows.containsKey("sweep:" + r.sweepId())
+          ? windows.get("sweep:" + r.sweepId()) : windows.get(hour));
+      return conn.preparedQuery(SAVE_WINDOWS).execute(WINDOWS.bind(new ArrayList<>(windows.values()))).map(split);
+    });
+  }
+
+  private Split split(List<CheckRecord> batch, List<Candidate> candidates, java.util.function.Function<CheckRecord, Window> window) {
+    batch.forEach(r -> window.apply(r).checked++);
     List<Candidate> apply = new ArrayList<>();
     List<Candidate> hold = new ArrayList<>();
     boolean startedHolding = false;
     for (Candidate c : candidates) {
-      Window w = window(c.record());
+      Window w = window.apply(c.record());
       // At least one domain per window, or a lone recheck of a lapsed domain could never act.
       long domainLimit = Math.max(1, (long) Math.floor(maxRatio * Math.max(w.total, w.checked)));
       if (w.addresses + c.addresses() > maxChanges || w.domains + 1 > domainLimit) {
@@ -75,24 +165,5 @@ public final class MassChangeGuard {
       }
     }
     return new Split(apply, hold, startedHolding);
-  }
-
-  /** Gives back what a batch had reserved when its transaction did not commit. */
-  void release(List<CheckRecord> batch, List<Candidate> applied) {
-    batch.forEach(r -> window(r).checked--);
-    applied.forEach(c -> {
-      Window w = window(c.record());
-      w.addresses -= c.addresses();
-      w.domains--;
-    });
-  }
-
-  private Window window(CheckRecord r) {
-    Window own = r.sweepId() == null ? null : windows.get("sweep:" + r.sweepId());
-    return own != null ? own : windows.computeIfAbsent(hourKey(), k -> new Window());
-  }
-
-  private String hourKey() {
-    return "hour:" + clock.instant().getEpochSecond() / 3600;
   }
 }

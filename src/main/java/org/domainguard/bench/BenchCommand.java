@@ -47,9 +47,11 @@ public final class BenchCommand {
     if (!arguments.isEmpty()) {
       throw new ConfigException("bench", "takes no arguments, got '" + arguments.get(0) + "'");
     }
-    BenchOptions o = BenchOptions.parse(options);
     try {
-      return bench(o);
+      if (options.containsKey("--daemons")) {
+        return new FleetBench(out).run(options, env.getOrDefault("DOMAINGUARD_DB_URL", "").trim());
+      }
+      return bench(BenchOptions.parse(options));
     } catch (IOException e) {
       throw new IllegalStateException(e.getMessage(), e);
     } catch (InterruptedException e) {

@@ -23,8 +23,14 @@ record BenchSetup(SimulatorProcess simulator, EmbeddedDatabase embedded, DbTarge
 
   static BenchSetup start(Vertx vertx, BenchOptions o, String externalUrl, Path workDir, PrintStream out)
       throws IOException, InterruptedException {
-    out.printf("starting the simulator process (latency %d ms) and PostgreSQL...%n", o.latency().toMillis());
-    SimulatorProcess sim = SimulatorProcess.start(o.latency(), workDir, o.expectedDomains() <= 250_000 ? 256 : 1024);
+    return start(vertx, o.latency(), o.expectedDomains(), externalUrl, workDir, out);
+  }
+
+  /** The simulator (answering after {@code latency}, sized for {@code domains}) and PostgreSQL. */
+  static BenchSetup start(Vertx vertx, java.time.Duration latency, long domains, String externalUrl, Path workDir, PrintStream out)
+      throws IOException, InterruptedException {
+    out.printf("starting the simulator process (latency %d ms) and PostgreSQL...%n", latency.toMillis());
+    SimulatorProcess sim = SimulatorProcess.start(latency, workDir, domains <= 250_000 ? 256 : 1024);
     try {
       BenchSetup setup = externalUrl.isEmpty() ? embedded(sim) : external(vertx, sim, externalUrl);
       out.printf("simulator pid %d at %s; database %s%n", sim.pid(), sim.baseUrl(), setup.target());

@@ -144,6 +144,7 @@ final class SimulatorProcess implements AutoCloseable {
   static SimStats parseStats(InputStream body) throws IOException {
     long requests = -1;
     long max = -1;
+    long maxInAnySecond = -1;
     List<Long> perSecond = new ArrayList<>();
     try (JsonParser p = JSON.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -155,6 +156,7 @@ final class SimulatorProcess implements AutoCloseable {
         switch (field) {
           case "requests" -> requests = p.getLongValue();
           case "maxPerSecond" -> max = p.getLongValue();
+          case "maxInAnySecond" -> maxInAnySecond = p.getLongValue();
           case "perSecond" -> {
             while (p.nextToken() != JsonToken.END_ARRAY) {
               perSecond.add(p.getLongValue());
@@ -171,7 +173,7 @@ final class SimulatorProcess implements AutoCloseable {
     if (requests < 0 || max < 0) {
       throw new IOException("simulator stats: missing requests or maxPerSecond");
     }
-    return new SimStats(requests, max, perSecond.stream().mapToLong(Long::longValue).toArray());
+    return new SimStats(requests, max, maxInAnySecond, perSecond.stream().mapToLong(Long::longValue).toArray());
   }
 
   /** Stops the simulator and waits for it to exit. */
@@ -188,6 +190,9 @@ final class SimulatorProcess implements AutoCloseable {
     }
   }
 
-  /** What the simulator counted since its last reset. */
-  record SimStats(long requests, long maxPerSecond, long[] perSecond) {}
+  /**
+   * What the simulator counted since its last reset: the busiest calendar second and the busiest
+   * one-second window wherever it starts.
+   */
+  record SimStats(long requests, long maxPerSecond, long maxInAnySecond, long[] perSecond) {}
 }

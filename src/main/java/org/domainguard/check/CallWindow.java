@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Holds the rate limit as the provider counts it. The token bucket spaces calls as they leave, but
@@ -20,14 +22,18 @@ final class CallWindow {
   static final int MAX_SLOTS = 65_536;
 
   private final Vertx vertx;
-  private final long slots;
   private final ArrayDeque<Promise<Void>> waiting = new ArrayDeque<>();
+  private long slots;
   private long held;
 
-  CallWindow(Vertx vertx, double ratePerSecond, int burst) {
+  CallWindow(Vertx vertx, double ratePerSecond, double burst) {
     this.vertx = vertx;
+    this.slots = slots(ratePerSecond, burst);
+  }
+
+  private static long slots(double ratePerSecond, double burst) {
     long n = (long) Math.floor(ratePerSecond + burst);
-    this.slots = n > MAX_SLOTS ? Long.MAX_VALUE : Math.max(1, n);
+    return n > MAX_SLOTS ? Long.MAX_VALUE : Math.max(1, n);
   }
 
   /** Completes when a slot is free and taken; calls then go out in the order they asked. */
@@ -41,21 +47,42 @@ final class CallWindow {
     return turn.future();
   }
 
-  /** The call has been answered (or failed): its slot frees one second from now. */
-  synchronized void answered() {
-    if (slots == Long.MAX_VALUE) {
-      held--;
-      return;
+  /**
+   * Holds this daemon's share of the limit from now on. A smaller share frees no slot until enough
+   * held ones have been freed; a larger one lets waiting calls go at once.
+   */
+  void share(double ratePerSecond, double burst) {
+    List<Promise<Void>> go = new ArrayList<>();
+    synchronized (this) {
+      slots = slots(ratePerSecond, burst);
+      while (held < slots && !waiting.isEmpty()) {
+        held++;
+        go.add(waiting.poll());
+      }
     }
-    vertx.setTimer(SECOND_MS, id -> free());
+    go.forEach(Promise::complete);
+  }
+
+  /** The call has been answered (or failed): its slot frees one second from now. */
+  void answered() {
+    boolean unlimited;
+    synchronized (this) {
+      unlimited = slots == Long.MAX_VALUE;
+    }
+    if (unlimited) {
+      free();
+    } else {
+      vertx.setTimer(SECOND_MS, id -> free());
+    }
   }
 
   private void free() {
-    Promise<Void> next;
+    Promise<Void> next = null;
     synchronized (this) {
-      next = waiting.poll();
-      if (next == null) {
+      if (held > slots || waiting.isEmpty()) {
         held--;
+      } else {
+        next = waiting.poll();
       }
     }
     if (next != null) {

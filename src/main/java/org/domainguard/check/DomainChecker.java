@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import org.domainguard.config.AppConfig;
+import org.domainguard.fleet.LimitShares;
+import org.domainguard.fleet.SharedLimit;
 import org.domainguard.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,9 +38,17 @@ public final class DomainChecker {
   private final AppConfig.Provider config;
   private final Metrics metrics;
   private final Clock clock;
+  private final LimitShares shares;
+  private final String limitKey;
 
   public DomainChecker(Vertx vertx, StatusProvider provider, TokenBucket bucket, CircuitBreaker breaker,
       AppConfig.Provider config, Metrics metrics, Clock clock) {
+    this(vertx, provider, bucket, breaker, config, metrics, clock, LimitShares.ALONE);
+  }
+
+  /** {@code shares}: where the bucket gets its share of the provider's limit (every daemon on the database shares it). */
+  public DomainChecker(Vertx vertx, StatusProvider provider, TokenBucket bucket, CircuitBreaker breaker,
+      AppConfig.Provider config, Metrics metrics, Clock clock, LimitShares shares) {
     this.vertx = vertx;
     this.breaker = breaker;
     metrics.registerProvider(provider.name());
@@ -49,13 +59,46 @@ public final class DomainChecker {
     this.config = config;
     this.metrics = metrics;
     this.clock = clock;
+    this.shares = shares;
+    this.limitKey = SharedLimit.providerKey(provider.name());
+    shares.join(new ProviderLimit());
   }
 
-  /** A checker with its own token bucket and circuit breaker, as configured. */
-  public static DomainChecker forProvider(Vertx vertx, StatusProvider provider, AppConfig config, Metrics metrics, Clock clock) {
+  /** A checker with its own token bucket and circuit breaker, as configured, at its share of the provider's limit. */
+  public static DomainChecker forProvider(Vertx vertx, StatusProvider provider, AppConfig config, Metrics metrics, Clock clock,
+      LimitShares shares) {
     AppConfig.Provider p = config.provider();
     return new DomainChecker(vertx, provider, new TokenBucket(p.ratePerSecond(), p.burst(), System::nanoTime),
-        new CircuitBreaker(config.breaker(), System::nanoTime), p, metrics, clock);
+        new CircuitBreaker(config.breaker(), System::nanoTime), p, metrics, clock, shares);
+  }
+
+  /** The provider's limit as the fleet shares it: this daemon's bucket and call window run at its share. */
+  private final class ProviderLimit implements SharedLimit {
+    @Override
+    public String key() {
+      return limitKey;
+    }
+
+    @Override
+    public double rate() {
+      return config.ratePerSecond();
+    }
+
+    @Override
+    public double burst() {
+      return config.burst();
+    }
+
+    @Override
+    public void share(double rate, double burst) {
+      bucket.share(rate, burst);
+      window.share(rate, burst);
+    }
+
+    @Override
+    public void pauseFor(long nanos) {
+      bucket.pause(nanos);
+    }
   }
 
   /**
@@ -127,6 +170,7 @@ public final class DomainChecker {
           if (failure.outcome() == Outcome.RATE_LIMITED) {
             Duration pause = config.pauseFor(failure.retryAfter());
             bucket.pause(pause.toNanos());
+            shares.paused(limitKey, pause);
             log.debug("rate limited provider={} domain={} pauseMs={}", provider.name(), domain, pause.toMillis());
             boolean patienceLeft = rateLimitedTurns + 1 < MAX_RATE_LIMITED_TURNS && System.nanoTime() < deadline;
             return patienceLeft
@@ -184,7 +228,10 @@ public final class DomainChecker {
     return breaker.state();
   }
 
-  /** Waits for a token on a timer; if a 429 paused the bucket meanwhile, waits again. Gives up past the deadline. */
+  /**
+   * Waits for a token on a timer; if a 429 paused the bucket meanwhile (or its share is gone), gives
+   * the token back and waits again. Gives up past the deadline.
+   */
   private Future<Void> acquireToken(String domain, long deadline) {
     long wait = bucket.reserve();
     if (wait == 0) {
@@ -196,7 +243,13 @@ public final class DomainChecker {
       return Future.failedFuture(new CheckDeferredException(domain, "the provider's rate limit pauses last too long"));
     }
     metrics.rateLimitWaited(provider.name(), wait);
-    return delay(Duration.ofNanos(wait)).compose(v -> bucket.isPaused() ? acquireToken(domain, deadline) : Future.succeededFuture());
+    return delay(Duration.ofNanos(wait)).compose(v -> {
+      if (!bucket.isPaused()) {
+        return Future.succeededFuture();
+      }
+      bucket.unreserve();
+      return acquireToken(domain, deadline);
+    });
   }
 
   /** One call. Transport failures are answers ({@link ProviderAnswer.Failure}); a failed future is a bug and propagates. */

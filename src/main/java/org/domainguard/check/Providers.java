@@ -9,6 +9,7 @@ import org.domainguard.check.rdap.RdapProvider;
 import org.domainguard.check.rdap.RdapServers;
 import org.domainguard.config.AppConfig;
 import org.domainguard.config.Secret;
+import org.domainguard.fleet.LimitShares;
 import org.domainguard.metrics.Metrics;
 
 /** Builds the shared HTTP client and the configured {@link StatusProvider}. */
@@ -40,7 +41,8 @@ public final class Providers {
    * for fastly, domainr and the simulator; for rdap a client that follows redirects and the server
    * lists, whose bootstrap starts loading now.
    */
-  public static StatusProvider create(Vertx vertx, AppConfig config, String simulatorBaseUrl, Clock clock, Metrics metrics) {
+  public static StatusProvider create(Vertx vertx, AppConfig config, String simulatorBaseUrl, Clock clock, Metrics metrics,
+      LimitShares shares) {
     AppConfig.Provider p = config.provider();
     if (!p.name().equals("rdap")) {
       return create(webClient(vertx, p), p, simulatorBaseUrl, clock);
@@ -48,7 +50,7 @@ public final class Providers {
     WebClient client = rdapClient(vertx, p);
     RdapServers servers = new RdapServers(vertx, client, p.rdap());
     servers.start();
-    return new RdapProvider(client, servers, p, config.breaker(), metrics, clock, System::nanoTime);
+    return new RdapProvider(client, servers, p, config.breaker(), metrics, clock, System::nanoTime, shares);
   }
 
   /**

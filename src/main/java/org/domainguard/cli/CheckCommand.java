@@ -18,6 +18,7 @@ import org.domainguard.check.rdap.RdapProvider;
 import org.domainguard.config.AppConfig;
 import org.domainguard.discovery.AddressParser;
 import org.domainguard.discovery.ParsedAddress;
+import org.domainguard.fleet.LimitShares;
 import org.domainguard.metrics.Metrics;
 import org.domainguard.sim.Simulator;
 
@@ -45,12 +46,12 @@ final class CheckCommand {
       Simulator sim = p.name().equals("simulator") ? await(Simulator.start(vertx, p.simulator())) : null;
       Clock clock = Clock.systemUTC();
       Metrics metrics = new Metrics(new SimpleMeterRegistry());
-      StatusProvider provider = Providers.create(vertx, config, sim == null ? null : sim.baseUrl(), clock, metrics);
+      StatusProvider provider = Providers.create(vertx, config, sim == null ? null : sim.baseUrl(), clock, metrics, LimitShares.ALONE);
       if (provider instanceof RdapProvider rdap) {
         // One lookup: worth the wait for the live bootstrap (the bundled one serves if it fails).
         await(rdap.servers().ready());
       }
-      DomainChecker checker = DomainChecker.forProvider(vertx, provider, config, metrics, clock);
+      DomainChecker checker = DomainChecker.forProvider(vertx, provider, config, metrics, clock, LimitShares.ALONE);
       CheckResult result = await(checker.check(parsed.domain()));
       print(result);
       return result.answer() instanceof ProviderAnswer.Failure ? Main.RUNTIME_FAILURE : Main.OK;

@@ -46,7 +46,8 @@ public final class Main {
                                      domain's phase and the address's verification; changes nothing
         migrate [--config FILE]      apply database migrations and exit
         bench [--quick] [options]    sweep throughput vs the raw ceiling, limiter accuracy, memory (scripts/bench.sh);
-                                     --provider rdap: through the simulator's RDAP servers
+                                     --provider rdap: through the simulator's RDAP servers;
+                                     --daemons N: N daemon processes on one database, one simulator
         --help                       this text
 
       exit codes: 0 success, 2 bad usage or configuration, 1 runtime failure

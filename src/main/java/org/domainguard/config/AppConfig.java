@@ -22,7 +22,8 @@ public record AppConfig(
     Breaker breaker,
     Discovery discovery,
     Host host,
-    List<Webhook> webhooks) {
+    List<Webhook> webhooks,
+    Fleet fleet) {
 
   public record Db(String url, String schema, int poolSize, Path embeddedDataDir) {
     public boolean embedded() {
@@ -272,6 +273,13 @@ public record AppConfig(
   /** Whether an unverification is also written to the host's row, or only recorded (and announced). */
   public enum Write { DIRECT, NONE }
 
+  /**
+   * Several daemons on one database: each heartbeats (and renews its rate-limit shares) every
+   * {@code heartbeat}; one silent for {@code deadAfter} is dead and its leases are taken over; a
+   * share not renewed for {@code grantTtl} is void, for its daemon and for the others.
+   */
+  public record Fleet(Duration heartbeat, Duration deadAfter, Duration grantTtl) {}
+
   public enum Role {
     VIEWER,
     OPERATOR
@@ -300,7 +308,7 @@ public record AppConfig(
   public static AppConfig from(JsonObject tree) {
     ConfigReader r = new ConfigReader(tree);
     AppConfig config = new AppConfig(db(r), provider(r), schedule(r), policy(r), writer(r), guard(r), http(r),
-        new MetricsSettings(r.duration("metrics.refresh-interval", "15s")), breaker(r), discovery(r), host(r), webhooks(r));
+        new MetricsSettings(r.duration("metrics.refresh-interval", "15s")), breaker(r), discovery(r), host(r), webhooks(r), fleet(r));
     r.rejectUnknown();
     config.requireLeaseOutlastsChecks();
     return config;
@@ -337,6 +345,25 @@ public record AppConfig(
           + ", the longest a check may take (provider.max-check-wait, plus (retries + 1) x (connect-timeout + response-timeout),"
           + " plus retry backoff, plus writer.max-delay); got " + Durations.format(schedule.lease()));
     }
+  }
+
+  private static Fleet fleet(ConfigReader r) {
+    Duration heartbeat = r.duration("fleet.heartbeat", "1s");
+    Duration deadAfter = r.duration("fleet.dead-after", "5s");
+    Duration grantTtl = r.duration("fleet.grant-ttl", "3s");
+    if (heartbeat.compareTo(Duration.ofMillis(100)) < 0) {
+      throw new ConfigException("fleet.heartbeat", "must be at least 100ms; got " + Durations.format(heartbeat));
+    }
+    if (grantTtl.compareTo(heartbeat.multipliedBy(2)) < 0 || grantTtl.compareTo(Duration.ofSeconds(2)) < 0) {
+      // A share must survive one late renewal, and outlast the second in which its last calls arrive.
+      throw new ConfigException("fleet.grant-ttl", "must be at least twice fleet.heartbeat and at least 2s; got " + Durations.format(grantTtl));
+    }
+    if (deadAfter.compareTo(grantTtl) < 0) {
+      // A daemon is declared dead only once its shares are void, so a live one never loses both.
+      throw new ConfigException("fleet.dead-after", "must be at least fleet.grant-ttl (" + Durations.format(grantTtl)
+          + "); got " + Durations.format(deadAfter));
+    }
+    return new Fleet(heartbeat, deadAfter, grantTtl);
   }
 
   private static Db db(ConfigReader r) {

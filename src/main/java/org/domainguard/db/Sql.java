@@ -79,11 +79,15 @@ public final class Sql {
    * continuing after the position a sweep's previous page reached ($6..$8; null, null, 0 for the
    * start), so that no claim reads again past the rows the sweep already holds. Rows leased elsewhere
    * are skipped. The order is the index domains_claim_order_idx.
+   * A lease whose owner stopped heartbeating (fleet_daemons, see fleet.Fleet) is as good as expired:
+   * another daemon takes the domain over without waiting for the lease's end.
    */
   public static final String CLAIM_DUE = """
       WITH due AS (
           SELECT id FROM domains
-          WHERE next_check_at <= $1 AND (lease_expires_at IS NULL OR lease_expires_at < $2)
+          WHERE next_check_at <= $1
+            AND (lease_expires_at IS NULL OR lease_expires_at < $2
+                 OR EXISTS (SELECT 1 FROM fleet_daemons f WHERE f.owner = lease_owner AND f.alive_until < $2))
             AND (COALESCE(last_checked_at, '-infinity'), next_check_at, id)
                 > (COALESCE($6::timestamptz, '-infinity'), COALESCE($7::timestamptz, '-infinity'), $8)
           ORDER BY COALESCE(last_checked_at, '-infinity'), next_check_at, id
@@ -96,7 +100,9 @@ public final class Sql {
   /** Leases one named domain for an immediate check, unless another check holds it. */
   public static final String CLAIM_ONE = """
       UPDATE domains d SET lease_owner = $2, lease_expires_at = $4
-      WHERE d.name = $1 AND (d.lease_expires_at IS NULL OR d.lease_expires_at < $3)
+      WHERE d.name = $1
+        AND (d.lease_expires_at IS NULL OR d.lease_expires_at < $3
+             OR EXISTS (SELECT 1 FROM fleet_daemons f WHERE f.owner = d.lease_owner AND f.alive_until < $3))
       RETURNING\s""" + DOMAIN_STATE;
 
   public static final String DOMAIN_EXISTS = "SELECT 1 FROM domains WHERE name = $1";
@@ -156,6 +162,20 @@ public final class Sql {
   public static final String FINISH_SWEEP = """
       UPDATE sweeps SET state = $2, finished_at = $3, error = $4 WHERE id = $1 AND state = 'running'""";
 
+  /**
+   * Records a sweep's end ($5: completed, or cancelled by a daemon leaving) once no other live
+   * daemon still holds a domain it leased for it: the last of the daemons taking part to finish
+   * its part records the end. Leases of dead daemons do not count (they are taken over).
+   * $3: this daemon; $4: now.
+   */
+  public static final String FINISH_SWEEP_LAST = """
+      UPDATE sweeps SET state = $5, finished_at = $2
+      WHERE id = $1 AND state = 'running'
+        AND NOT EXISTS (
+            SELECT 1 FROM domains d JOIN fleet_daemons f ON f.owner = d.lease_owner
+            WHERE d.lease_owner <> $3 AND d.lease_expires_at > $4 AND f.alive_until > $4
+              AND d.next_check_at <= sweeps.started_at)""";
+
   public static final String HEARTBEAT_SWEEP = "UPDATE sweeps SET heartbeat_at = now() WHERE id = $1";
 
   /** Sweeps whose daemon stopped without finishing them (crash, kill -9). */
@@ -166,6 +186,9 @@ public final class Sql {
   public static final String LAST_COMPLETED_SWEEP = "SELECT max(finished_at) FROM sweeps WHERE state = 'completed'";
 
   public static final String SWEEP_COLUMNS = "id, scope, trigger, state, total, done, failed, changed, started_at, finished_at, error";
+
+  /** The sweep running on the database (at most one: sweeps_one_running), if any. */
+  public static final String RUNNING_SWEEP = "SELECT " + SWEEP_COLUMNS + " FROM sweeps WHERE state = 'running'";
 
   public static final String GET_SWEEP = "SELECT " + SWEEP_COLUMNS + " FROM sweeps WHERE id = $1";
 

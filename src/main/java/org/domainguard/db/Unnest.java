@@ -24,6 +24,7 @@ public final class Unnest<R> {
     INT("int", Integer[]::new),
     TEXT("text", String[]::new),
     BOOL("bool", Boolean[]::new),
+    FLOAT8("float8", Double[]::new),
     UUID("uuid", java.util.UUID[]::new),
     TIMESTAMPTZ("timestamptz", OffsetDateTime[]::new),
     /**

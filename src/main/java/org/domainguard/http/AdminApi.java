@@ -14,6 +14,7 @@ import org.domainguard.config.AppConfig;
 import java.util.function.Supplier;
 import org.domainguard.discovery.PublicSuffixList;
 import org.domainguard.events.Deliveries;
+import org.domainguard.fleet.FleetView;
 import org.domainguard.sweep.Rechecks;
 import org.domainguard.sweep.SweepService;
 import org.domainguard.sweep.SweepStore;
@@ -30,7 +31,7 @@ public final class AdminApi {
   /** What the admin routes act on. */
   public record Services(
       Vertx vertx, AppConfig.Admin admin, SweepService sweeps, Rechecks rechecks, SweepStore sweepStore, HeldChanges held, SweepRevert revert,
-      Deliveries deliveries, Pool pool, MeterRegistry registry, Clock clock, Supplier<PublicSuffixList> suffixes) {}
+      Deliveries deliveries, Pool pool, MeterRegistry registry, Clock clock, Supplier<PublicSuffixList> suffixes, FleetView fleet) {}
 
   private AdminApi() {}
 
@@ -68,6 +69,7 @@ public final class AdminApi {
         new SweepRoutes(s.sweeps(), s.sweepStore(), audit, s.clock()),
         new LookupRoutes(new Lookups(s.pool(), names), names),
         new HeldChangeRoutes(s.held(), s.revert(), s.sweepStore(), audit, names),
-        new WebhookRoutes(s.deliveries(), audit));
+        new WebhookRoutes(s.deliveries(), audit),
+        new FleetRoutes(s.fleet()));
   }
 }

@@ -9,9 +9,9 @@ import org.domainguard.sweep.SweepRecord;
 import org.domainguard.sweep.SweepService;
 
 /**
- * A sweep as the API shows it. The sweep running in this daemon shows live counts, rate and ETA
- * (its row is written in batches and lags); any other is shown from its row, with the rate over
- * its whole duration and no ETA.
+ * A sweep as the API shows it, counting the work of every daemon taking part (its row adds up
+ * their committed batches). The sweep running here also shows its rate over its duration so far
+ * and an ETA; any other is shown with the rate over its whole duration and no ETA.
  */
 final class SweepViews {
   private final SweepService sweeps;
@@ -29,11 +29,16 @@ final class SweepViews {
         .orElseGet(() -> recorded(r));
   }
 
-  private static JsonObject live(SweepRecord r, SweepProgress p) {
-    return base(r, "running", p.total(), p.done(), p.failed(), p.changed())
+  /** The row's counts, or this daemon's own if they are ahead (the row was read before its last batch committed). */
+  private JsonObject live(SweepRecord r, SweepProgress p) {
+    long done = Math.max(r.done(), p.done());
+    double seconds = Duration.between(r.startedAt(), clock.instant()).toMillis() / 1000.0;
+    double rate = seconds > 0 ? done / seconds : 0;
+    Long eta = rate > 0 ? (long) Math.ceil(Math.max(0, r.total() - done) / rate) : null;
+    return base(r, "running", r.total(), done, Math.max(r.failed(), p.failed()), Math.max(r.changed(), p.changed()))
         .put("finishedAt", null)
-        .put("ratePerSecond", round(p.ratePerSecond()))
-        .put("etaSeconds", p.etaSeconds())
+        .put("ratePerSecond", round(rate))
+        .put("etaSeconds", eta)
         .put("error", r.error());
   }
 

@@ -126,6 +126,16 @@ public final class Metrics {
         .register(registry));
   }
 
+  /**
+   * {@code domainguard_fleet_daemons}: daemons alive on the database, this one included;
+   * {@code domainguard_fleet_rate_share{provider}}: this daemon's share of the provider's limit, calls per second.
+   */
+  public void fleet(String provider, java.util.function.IntSupplier liveDaemons, java.util.function.DoubleSupplier rateShare) {
+    Gauge.builder("domainguard_fleet_daemons", liveDaemons, s -> s.getAsInt()).strongReference(true).register(registry);
+    Gauge.builder("domainguard_fleet_rate_share", rateShare, s -> s.getAsDouble()).tag("provider", provider).strongReference(true)
+        .register(registry);
+  }
+
   /** {@code domainguard_provider_circuit_open{provider}}: 1 while the provider's breaker is open or probing. */
   public void circuitState(String provider, java.util.function.IntSupplier open) {
     Gauge.builder("domainguard_provider_circuit_open", open, s -> s.getAsInt()).tag("provider", provider).strongReference(true).register(registry);

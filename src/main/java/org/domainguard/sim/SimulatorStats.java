@@ -3,6 +3,7 @@ package org.domainguard.sim;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,9 @@ final class SimulatorStats {
   private final Map<String, Long> byDomain = new HashMap<>();
   private long total;
   private long maxPerSecond;
+  /** Arrival times (ms) of the last second's requests, and the most seen in any one second, wherever it starts. */
+  private final ArrayDeque<Long> lastSecond = new ArrayDeque<>();
+  private long maxInAnySecond;
   /** Per simulated RDAP server: requests, and the HTTP statuses answered (held requests have none). */
   private final Map<String, ServerCounts> rdap = new TreeMap<>();
 
@@ -63,6 +67,12 @@ final class SimulatorStats {
       bucketCount[i] = 0;
     }
     maxPerSecond = Math.max(maxPerSecond, ++bucketCount[i]);
+    long now = clock.millis();
+    lastSecond.addLast(now);
+    while (lastSecond.peekFirst() <= now - 1000) {
+      lastSecond.pollFirst();
+    }
+    maxInAnySecond = Math.max(maxInAnySecond, lastSecond.size());
     if (domain != null && (byDomain.size() < MAX_DISTINCT_DOMAINS || byDomain.containsKey(domain))) {
       byDomain.merge(domain, 1L, Long::sum);
     }
@@ -74,11 +84,14 @@ final class SimulatorStats {
     byDomain.clear();
     total = 0;
     maxPerSecond = 0;
+    lastSecond.clear();
+    maxInAnySecond = 0;
     rdap.replaceAll((name, counts) -> new ServerCounts());
   }
 
   /**
-   * {@code perSecond} lists the last 120 seconds, oldest first, ending with the current second;
+   * {@code maxPerSecond} is the most requests in one calendar second, {@code maxInAnySecond} in any
+   * one-second window (sliding, by the millisecond); {@code perSecond} lists the last 120 seconds, oldest first, ending with the current second;
    * {@code rdap} has per simulated server {@code {"requests": N, "answers": {"200": N, "429": N, ...}}}.
    */
   JsonObject toJson() {
@@ -92,6 +105,7 @@ final class SimulatorStats {
         .put("requests", total)
         .put("byDomain", new JsonObject(new HashMap<>(byDomain)))
         .put("maxPerSecond", maxPerSecond)
+        .put("maxInAnySecond", maxInAnySecond)
         .put("perSecond", perSecond)
         .put("rdap", rdapJson());
   }

@@ -118,8 +118,7 @@ public final class ResultWriter {
     writing = true;
     long start = System.nanoTime();
     List<CheckRecord> records = batch.stream().map(Pending::record).toList();
-    ChangeWriter.Reservation reserved = changes.reservation();
-    pool.withTransaction(conn -> write(conn, records, reserved))
+    pool.withTransaction(conn -> write(conn, records))
         .onComplete(ar -> {
           writing = false;
           if (ar.succeeded()) {
@@ -127,7 +126,6 @@ public final class ResultWriter {
             ar.result().changes().byReason().forEach(metrics::unverified);
             batch.forEach(p -> complete(p, ar.result()));
           } else {
-            reserved.release();
             batch.forEach(p -> p.changed().fail(ar.cause()));
           }
           releaseRoom();
@@ -142,13 +140,13 @@ public final class ResultWriter {
         });
   }
 
-  private Future<Written> write(SqlConnection conn, List<CheckRecord> all, ChangeWriter.Reservation reserved) {
+  private Future<Written> write(SqlConnection conn, List<CheckRecord> all) {
     return leases.lockOwnForWrite(conn, all.stream().map(r -> r.state().id()).toList()).compose(leased -> {
       List<CheckRecord> own = all.stream().filter(r -> leased.contains(r.state().id())).toList();
       if (own.isEmpty()) {
         return Future.succeededFuture(new Written(ChangeWriter.Changes.NONE, leased));
       }
-      return changes.write(conn, own, reserved)
+      return changes.write(conn, own)
           .compose(c -> addProgress(conn, own, c).map(new Written(c, leased)));
     });
   }

@@ -1,6 +1,6 @@
 package org.domainguard.sweep;
 
-/** A sweep is already running in this daemon. */
+/** A sweep is already running (in this daemon or another on the database). */
 public final class SweepConflictException extends RuntimeException {
   private final long runningId;
 

@@ -170,6 +170,11 @@ final class SweepRun {
     return refilling.compose(v -> next());
   }
 
+  /** The next page is claimed from the start of the due domains, not after the position reached. */
+  void lookFromTheStart() {
+    reached = DueSource.Position.START;
+  }
+
   private void refill() {
     if (refilling != null && !refilling.isComplete()) {
       return;

@@ -9,8 +9,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sweeps' timers: a due sweep every sweep interval, the running sweep's heartbeat (which also
- * retries recording ends an outage kept from the database), and marking sweeps whose daemon
- * stopped as failed — at start and periodically, since another daemon may die at any time.
+ * retries recording ends an outage kept from the database), following the sweep running on the
+ * database every fleet heartbeat (joining it, or stopping this daemon's part of one ended
+ * elsewhere), and marking sweeps whose daemons all stopped as failed — at start and periodically,
+ * since another daemon may die at any time.
  */
 public final class SweepSchedule {
   private static final Logger log = LoggerFactory.getLogger(SweepSchedule.class);
@@ -20,10 +22,15 @@ public final class SweepSchedule {
   private final SweepStore store;
   private final Metrics metrics;
   private final Duration staleAfter;
+  private final Duration follow;
 
-  /** {@code staleAfter}: a sweep with no heartbeat for this long (a lease) belongs to a stopped daemon. */
-  public SweepSchedule(Vertx vertx, SweepService sweeps, SweepStore store, Metrics metrics, Duration staleAfter) {
+  /**
+   * {@code staleAfter}: a sweep with no heartbeat for this long (a lease) belongs to stopped daemons;
+   * {@code follow}: how often to look at the sweep running on the database (the fleet heartbeat).
+   */
+  public SweepSchedule(Vertx vertx, SweepService sweeps, SweepStore store, Metrics metrics, Duration staleAfter, Duration follow) {
     this.vertx = vertx;
+    this.follow = follow;
     this.sweeps = sweeps;
     this.store = store;
     this.metrics = metrics;
@@ -36,6 +43,9 @@ public final class SweepSchedule {
         .onFailure(e -> log.warn("scheduled sweep could not start; next interval retries", e)));
     vertx.setPeriodic(beat, beat, id -> sweeps.heartbeat().compose(v -> abandonStale())
         .onFailure(e -> log.warn("sweep heartbeat failed", e)));
+    // Its failures are the heartbeat's too, which says so at its own pace.
+    vertx.setPeriodic(follow.toMillis(), follow.toMillis(), id -> sweeps.followFleet()
+        .onFailure(e -> log.debug("could not look at the sweep running on the database", e)));
     return abandonStale()
         .compose(n -> store.lastCompleted())
         .onSuccess(last -> {

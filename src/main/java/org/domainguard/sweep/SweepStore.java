@@ -1,6 +1,7 @@
 package org.domainguard.sweep;
 
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -22,10 +23,31 @@ public final class SweepStore {
     this.owner = owner;
   }
 
+  /** Fails with {@link SweepConflictException} when a sweep already runs on the database. */
   Future<Long> create(String scope, String trigger, long total, Instant startedAt) {
     return pool.preparedQuery(Sql.INSERT_SWEEP)
         .execute(Tuple.of(scope, trigger, owner, (int) total, Timestamps.utc(startedAt)))
-        .map(rows -> rows.iterator().next().getLong("id"));
+        .map(rows -> rows.iterator().next().getLong("id"))
+        .recover(e -> e instanceof PgException pg && ONE_RUNNING.equals(pg.getConstraint())
+            ? running().compose(r -> Future.failedFuture(r == null ? e : new SweepConflictException(r.id())))
+            : Future.failedFuture(e));
+  }
+
+  private static final String ONE_RUNNING = "sweeps_one_running";
+
+  /** The sweep running on the database, whichever daemon started it; null when none runs. */
+  Future<SweepRecord> running() {
+    return pool.query(Sql.RUNNING_SWEEP).execute().map(rows -> rows.size() == 0 ? null : record(rows.iterator().next()));
+  }
+
+  /**
+   * Records the sweep's end ({@code completed}, or {@code cancelled} by a daemon leaving) unless
+   * another live daemon still checks domains for it; then that daemon, finishing last, records it.
+   * Says whether it was recorded here.
+   */
+  Future<Boolean> finishLast(long id, String state, Instant at) {
+    return pool.preparedQuery(Sql.FINISH_SWEEP_LAST).execute(Tuple.of(id, Timestamps.utc(at), owner, Timestamps.utc(at), state))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   Future<Void> finish(long id, String state, Instant at, String error) {

@@ -18,4 +18,9 @@ public enum Trigger {
   public String label() {
     return label;
   }
+
+  /** The trigger of a stored sweep: anything but the schedule was an operator. */
+  static Trigger of(String label) {
+    return SCHEDULE.label.equals(label) ? SCHEDULE : OPERATOR;
+  }
 }

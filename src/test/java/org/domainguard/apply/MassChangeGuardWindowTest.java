@@ -1,9 +1,15 @@
 package org.domainguard.apply;
 
+import static org.domainguard.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,18 +19,32 @@ import org.domainguard.check.Phase;
 import org.domainguard.check.ProviderAnswer;
 import org.domainguard.config.AppConfig;
 import org.domainguard.testing.MovableClock;
+import org.domainguard.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The guard's windows against a clock the test moves: scheduled checking shares one window per
- * clock hour; an operator's sweep has its own for as long as it runs.
+ * The guard's windows, kept in a real database, against a clock the test moves: scheduled checking
+ * shares one window per clock hour; an operator's sweep has its own for as long as it runs; two
+ * guards on one database (two daemons) share the same windows.
  */
+@ExtendWith(VertxExtension.class)
+@Timeout(60)
 class MassChangeGuardWindowTest {
   private static final Instant TEN_PAST_NOON = Instant.parse("2026-11-22T12:10:00Z");
 
   private final MovableClock clock = new MovableClock(TEN_PAST_NOON);
+  private Pool pool;
   /** At most 4 addresses per window; the ratio never binds (1.0 of the domains checked). */
-  private final MassChangeGuard guard = new MassChangeGuard(new AppConfig.Guard(4, 1.0), clock);
+  private MassChangeGuard guard;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    pool = TestDatabase.pool(vertx, TestDatabase.migratedSchema());
+    guard = new MassChangeGuard(pool, new AppConfig.Guard(4, 1.0), clock);
+  }
 
   /** {@code count} released domains of two addresses each, from sweep {@code sweepId} (null: a recheck or scheduled sweep). */
   private List<MassChangeGuard.Candidate> released(int count, Long sweepId) {
@@ -38,7 +58,12 @@ class MassChangeGuardWindowTest {
   }
 
   private MassChangeGuard.Split split(List<MassChangeGuard.Candidate> candidates) {
-    return guard.split(candidates.stream().map(MassChangeGuard.Candidate::record).toList(), candidates);
+    return split(guard, candidates);
+  }
+
+  /** One write transaction's split, committed. */
+  private MassChangeGuard.Split split(MassChangeGuard by, List<MassChangeGuard.Candidate> candidates) {
+    return await(pool.withTransaction(conn -> by.split(conn, candidates.stream().map(MassChangeGuard.Candidate::record).toList(), candidates)));
   }
 
   @Test
@@ -63,7 +88,7 @@ class MassChangeGuardWindowTest {
 
   @Test
   void anOperatorsSweepKeepsItsOwnWindowAcrossTheHour() {
-    guard.sweepStarted(7, 10);
+    await(guard.sweepStarted(7, 10));
     assertEquals(2, split(released(3, 7L)).apply().size());
 
     clock.advance(Duration.ofHours(1));
@@ -72,7 +97,20 @@ class MassChangeGuardWindowTest {
     assertEquals(1, later.hold().size());
     assertEquals(2, split(released(3, null)).apply().size(), "scheduled checking has its own hourly window meanwhile");
 
-    guard.sweepEnded(7);
+    await(guard.sweepEnded(7));
     assertEquals(0, split(released(1, 7L)).apply().size(), "after the sweep, its late records fall into the hourly window, which is full");
+  }
+
+  @Test
+  void twoDaemonsShareOneWindowAndARolledBackBatchCountsNothing() {
+    MassChangeGuard other = new MassChangeGuard(pool, new AppConfig.Guard(4, 1.0), clock);
+    assertEquals(1, split(released(1, null)).apply().size(), "this daemon applies two addresses");
+    Future<MassChangeGuard.Split> rolledBack = pool.withTransaction(conn -> other.split(conn, List.of(), released(2, null))
+        .compose(s -> Future.failedFuture(new IllegalStateException("the batch's transaction fails after the split"))));
+    assertThrows(RuntimeException.class, () -> await(rolledBack));
+    MassChangeGuard.Split theOther = split(other, released(2, null));
+    assertEquals(1, theOther.apply().size(), "the other daemon may add only two more: the limit is 4 for both together");
+    assertEquals(1, theOther.hold().size());
+    assertEquals(0, split(released(1, null)).apply().size(), "and this one none");
   }
 }

@@ -83,9 +83,9 @@ class OutboxWriteTest {
 
   /** Decides and writes one check in its own transaction, through a guard that allows everything unless told. */
   private ChangeWriter.Changes write(DomainState state, CheckResult result, AppConfig.Guard limits) {
-    ChangeWriter writer = new ChangeWriter(new MassChangeGuard(limits, Clock.systemUTC()));
+    ChangeWriter writer = new ChangeWriter(new MassChangeGuard(pool, limits, Clock.systemUTC()));
     CheckRecord record = new CheckRecord(state, result, policy.decide(state, result), null);
-    return await(pool.withTransaction(conn -> writer.write(conn, List.of(record), writer.reservation())));
+    return await(pool.withTransaction(conn -> writer.write(conn, List.of(record))));
   }
 
   private ChangeWriter.Changes write(DomainState state, CheckResult result) {
@@ -117,12 +117,12 @@ class OutboxWriteTest {
 
   @Test
   void aBatchWhoseTransactionRollsBackLeavesNoEvent() {
-    ChangeWriter writer = new ChangeWriter(new MassChangeGuard(new AppConfig.Guard(1000, 1.0), Clock.systemUTC()));
+    ChangeWriter writer = new ChangeWriter(new MassChangeGuard(pool, new AppConfig.Guard(1000, 1.0), Clock.systemUTC()));
     DomainState before = state(Phase.ACTIVE, null, null);
     CheckResult result = answer(Phase.REDEMPTION, REGISTERED_LONG_AGO, "redemption period");
     CheckRecord record = new CheckRecord(before, result, policy.decide(before, result), null);
     RuntimeException failure = new IllegalStateException("the batch's next statement failed");
-    assertThrows(IllegalStateException.class, () -> await(pool.withTransaction(conn -> writer.write(conn, List.of(record), writer.reservation())
+    assertThrows(IllegalStateException.class, () -> await(pool.withTransaction(conn -> writer.write(conn, List.of(record))
         .compose(changes -> {
           assertEquals(2, changes.byDomain().get(domainId), "the batch did unverify inside its transaction");
           return Future.failedFuture(failure);

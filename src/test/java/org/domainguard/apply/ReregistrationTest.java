@@ -48,7 +48,7 @@ class ReregistrationTest {
   void setUp(Vertx vertx) {
     target = TestDatabase.migratedSchema();
     pool = TestDatabase.pool(vertx, target);
-    writer = new ChangeWriter(new MassChangeGuard(new AppConfig.Guard(1000, 1.0), clock));
+    writer = new ChangeWriter(new MassChangeGuard(pool, new AppConfig.Guard(1000, 1.0), clock));
   }
 
   /** Verified addresses on re.com, each verified the given number of days before the clock. */
@@ -92,7 +92,7 @@ class ReregistrationTest {
   private Decision check(CheckResult result) {
     Decision decision = policy.decide(state(), result);
     CheckRecord record = new CheckRecord(state(), result, decision, null);
-    await(pool.withTransaction(conn -> writer.write(conn, List.of(record), writer.reservation())));
+    await(pool.withTransaction(conn -> writer.write(conn, List.of(record))));
     return decision;
   }
 
@@ -209,7 +209,7 @@ class ReregistrationTest {
 
   @Test
   void theMassChangeGuardHoldsDateBasedUnverificationsToo(Vertx vertx) {
-    writer = new ChangeWriter(new MassChangeGuard(new AppConfig.Guard(1, 1.0), clock));
+    writer = new ChangeWriter(new MassChangeGuard(pool, new AppConfig.Guard(1, 1.0), clock));
     addresses(vertx, "a", 60, "b", 50, "c", 40);
     check(rdap(record(Phase.ACTIVE, daysAgo(20), null)));
 

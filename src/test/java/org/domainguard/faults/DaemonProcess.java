@@ -93,6 +93,21 @@ final class DaemonProcess implements AutoCloseable {
     }
   }
 
+  /** POSTs a JSON body (the admin API of a test daemon needs no token: http.admin.insecure). */
+  Answer post(String path, String json) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    try {
+      HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Answer(r.statusCode(), r.body());
+    } catch (IOException e) {
+      return new Answer(-1, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Answer(-1, "interrupted");
+    }
+  }
+
   /** Waits until /health/ready answers 200; fails early if the process exits. */
   void awaitReady(Duration timeout) {
     Waits.until(label + " ready", timeout, Duration.ofMillis(200), () -> {

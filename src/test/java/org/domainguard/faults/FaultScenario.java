@@ -144,6 +144,11 @@ abstract class FaultScenario {
 
   /** Launches the packaged daemon against this scenario's database and waits until it is ready. */
   DaemonProcess startDaemon() {
+    return startDaemon(httpPort);
+  }
+
+  /** As {@link #startDaemon()}, serving on {@code port}: for several daemons at once. */
+  DaemonProcess startDaemon(int port) {
     String label = "daemon-" + (++launched);
     Path config = dir.resolve(label + ".yaml");
     try {
@@ -154,7 +159,7 @@ abstract class FaultScenario {
     DaemonProcess d = DaemonProcess.start(dir, label, config, Map.of(
         "DOMAINGUARD_DB_URL", pg.url(),
         "DOMAINGUARD_DB_SCHEMA", SCHEMA,
-        "DOMAINGUARD_HTTP_PORT", String.valueOf(httpPort)), httpPort, simulatorPort);
+        "DOMAINGUARD_HTTP_PORT", String.valueOf(port)), port, simulatorPort);
     daemons.add(d);
     d.awaitReady(Duration.ofSeconds(40));
     return d;

@@ -76,6 +76,21 @@ class AdminApiTest {
   }
 
   @Test
+  void theFleetListsThisDaemonAliveWithItsShareOfTheProvidersLimit() {
+    start("a@one.com");
+    JsonObject fleet = json(api.get("/admin/v1/fleet", VIEWER), 200);
+
+    assertEquals(1, fleet.getInteger("alive"), fleet::encode);
+    JsonObject self = fleet.getJsonArray("daemons").getJsonObject(0);
+    assertEquals(true, self.getBoolean("self"));
+    assertEquals(true, self.getBoolean("alive"));
+    assertEquals(0, self.getLong("leases"), "no sweep runs: nothing leased");
+    JsonObject share = self.getJsonArray("shares").getJsonObject(0);
+    assertEquals("provider:simulator", share.getString("limit"));
+    assertEquals(1000, share.getDouble("rate"), 1e-9, "alone, it has the whole of the test daemon's 1000 calls/s");
+  }
+
+  @Test
   void recheckOfADomainChecksNowAndAppliesThePolicy() {
     watchedThenAnswering("lapsed.com", "active expiring", "a@lapsed.com", "b@mail.lapsed.com");
 

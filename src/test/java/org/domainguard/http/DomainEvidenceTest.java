@@ -46,7 +46,7 @@ class DomainEvidenceTest {
     TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified) VALUES ('u', 'a@evidence.com', true)");
     await(new DiscoveryService(vertx, pool, 100).discover());
     long id = await(pool.query("SELECT id FROM domains").execute()).iterator().next().getLong(0);
-    ChangeWriter writer = new ChangeWriter(new MassChangeGuard(new AppConfig.Guard(1000, 1.0), clock));
+    ChangeWriter writer = new ChangeWriter(new MassChangeGuard(pool, new AppConfig.Guard(1000, 1.0), clock));
     Policy policy = new Policy(SCHEDULE, new AppConfig.Policy(false));
     DomainState state = new DomainState(id, "evidence.com", null, null, null, 0, null);
 
@@ -77,6 +77,6 @@ class DomainEvidenceTest {
   }
 
   private static void write(Pool pool, ChangeWriter writer, CheckRecord record) {
-    await(pool.withTransaction(conn -> writer.write(conn, List.of(record), writer.reservation())));
+    await(pool.withTransaction(conn -> writer.write(conn, List.of(record))));
   }
 }

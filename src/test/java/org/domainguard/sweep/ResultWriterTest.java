@@ -46,7 +46,7 @@ class ResultWriterTest {
     pool = TestDatabase.pool(vertx, target);
     registry = new SimpleMeterRegistry();
     writer = new ResultWriter(vertx, pool, new DueSource(pool, OWNER, Duration.ofMinutes(5), Clock.systemUTC()),
-        new ChangeWriter(new MassChangeGuard(new AppConfig.Guard(1000, 1.0), Clock.systemUTC())),
+        new ChangeWriter(new MassChangeGuard(pool, new AppConfig.Guard(1000, 1.0), Clock.systemUTC())),
         new AppConfig.Writer(100, Duration.ofMillis(5)), new Metrics(registry));
     TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified, verified_at) VALUES "
         + "('u1', 'a@lapsed.com', true, now() - interval '2 days'), ('u2', 'b@lapsed.com', true, now() - interval '1 day')");

@@ -4,12 +4,14 @@ import static org.domainguard.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.util.Map;
+import org.domainguard.app.VertxRuntime;
 import org.domainguard.config.AppConfig;
 import org.domainguard.db.DbTarget;
 import org.domainguard.sim.Simulator;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Daemons sharing one database and one provider (a simulator in its own server on 127.0.0.1). */
+/** Daemons sharing one database and one provider (a simulator in its own server on 127.0.0.1): one sweep, each domain once. */
 @ExtendWith(VertxExtension.class)
 @Timeout(120)
 class SharedDatabaseTest {
@@ -42,10 +44,14 @@ class SharedDatabaseTest {
   }
 
   private TestDaemon daemon(Vertx vertx, String yaml) {
-    return TestDaemon.start(vertx, target, yaml, Map.of(
+    return TestDaemon.start(vertx, target, yaml, env());
+  }
+
+  private Map<String, String> env() {
+    return Map.of(
         "DOMAINGUARD_PROVIDER", "fastly",
         "DOMAINGUARD_FASTLY_BASE_URL", provider.baseUrl(),
-        "DOMAINGUARD_FASTLY_API_KEY", "test-key"));
+        "DOMAINGUARD_FASTLY_API_KEY", "test-key");
   }
 
   private static void pause() {
@@ -61,18 +67,20 @@ class SharedDatabaseTest {
   }
 
   @Test
-  void twoDaemonsOnOneDatabaseNeverCheckADomainTwice(Vertx vertx) {
-    TestDaemon a = daemon(vertx, "");
-    TestDaemon b = daemon(vertx, "");
+  void twoDaemonsOnOneDatabaseShareOneSweepAndNeverCheckADomainTwice(Vertx vertx) {
+    // 400 domains at 100 calls/s for both together: the sweep lasts seconds, long enough for B to join.
+    String yaml = "provider:\n  rate-per-second: 100\n  burst: 10\n";
+    TestDaemon a = daemon(vertx, yaml);
+    PrometheusMeterRegistry bMetrics = VertxRuntime.newRegistry();
+    TestDaemon b = TestDaemon.start(vertx, bMetrics, target, yaml, env());
     try {
       StringBuilder values = new StringBuilder();
       for (int i = 0; i < 400; i++) {
         values.append(i == 0 ? "" : ",").append("('u', 'a@d").append(i).append(".com', true)");
       }
       TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified) VALUES " + values);
-      a.call(() -> a.daemon.sweeps().start(Scope.DUE, Trigger.OPERATOR).mapEmpty());
-      long sweepB = b.sweep("due");
-      // Wait for daemon A's sweep to end too.
+      long sweep = a.sweep("due");
+      // A's part has ended; the sweep ends when B's has too.
       long deadline = System.currentTimeMillis() + 60_000;
       while (a.count("SELECT count(*) FROM sweeps WHERE state = 'running'") > 0 && System.currentTimeMillis() < deadline) {
         pause();
@@ -81,8 +89,12 @@ class SharedDatabaseTest {
       JsonObject s = stats();
       assertEquals(400, s.getLong("requests"), "every domain checked exactly once across both daemons");
       s.getJsonObject("byDomain").forEach(e -> assertEquals(1, ((Number) e.getValue()).intValue(), e.getKey()));
-      assertEquals(400, a.count("SELECT sum(done) FROM sweeps"));
-      assertTrue(a.count("SELECT done FROM sweeps WHERE id = " + sweepB) > 0);
+      assertEquals(1, a.count("SELECT count(*) FROM sweeps"), "one sweep, which B joined rather than starting its own");
+      assertEquals(400, a.count("SELECT total FROM sweeps WHERE id = " + sweep), "total counts both daemons' domains");
+      assertEquals(400, a.count("SELECT done FROM sweeps WHERE id = " + sweep), "done counts both daemons' work");
+      assertEquals(1, a.count("SELECT count(*) FROM sweeps WHERE state = 'completed' AND id = " + sweep), "completed by the last to finish");
+      double byB = bMetrics.find("domainguard_checks_total").counters().stream().mapToDouble(c -> c.count()).sum();
+      assertTrue(byB > 0 && byB < 400, "B checked part of the sweep: " + byB);
       assertEquals(0, a.count("SELECT count(*) FROM domains WHERE lease_owner IS NOT NULL"), "no lease left behind");
     } finally {
       a.stop();

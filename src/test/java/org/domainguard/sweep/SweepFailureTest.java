@@ -69,7 +69,7 @@ class SweepFailureTest {
     CircuitBreaker breaker = new CircuitBreaker(config.breaker(), System::nanoTime);
     DomainChecker checker = new DomainChecker(vertx, new BuggyFor("buggy.com"), new TokenBucket(1000, 100, System::nanoTime),
         breaker, config.provider(), metrics, clock);
-    MassChangeGuard guard = new MassChangeGuard(config.guard(), clock);
+    MassChangeGuard guard = new MassChangeGuard(pool, config.guard(), clock);
     DueSource source = new DueSource(pool, OWNER, config.schedule().lease(), clock);
     ResultWriter writer = new ResultWriter(vertx, pool, source, new ChangeWriter(guard), config.writer(), metrics);
     SweepService sweeps = new SweepService(vertx, new DiscoveryService(vertx, pool, 100), new SweepStore(pool, OWNER), guard,

@@ -17,6 +17,7 @@ import org.domainguard.check.ProviderAnswer;
 import org.domainguard.check.RegistryRecord;
 import org.domainguard.check.StatusProvider;
 import org.domainguard.config.AppConfig;
+import org.domainguard.fleet.LimitShares;
 import org.domainguard.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +42,17 @@ public final class RdapProvider implements StatusProvider {
   private final Clock clock;
   private final LongSupplier nanoClock;
   private final Map<String, ServerLimiter> limiters = new ConcurrentHashMap<>();
+  private final LimitShares shares;
 
   public RdapProvider(WebClient client, RdapServers servers, AppConfig.Provider config, AppConfig.Breaker breaker,
       Metrics metrics, Clock clock, LongSupplier nanoClock) {
+    this(client, servers, config, breaker, metrics, clock, nanoClock, LimitShares.ALONE);
+  }
+
+  /** {@code shares}: where each server's bucket gets its share of that server's limit (every daemon on the database shares it). */
+  public RdapProvider(WebClient client, RdapServers servers, AppConfig.Provider config, AppConfig.Breaker breaker,
+      Metrics metrics, Clock clock, LongSupplier nanoClock, LimitShares shares) {
+    this.shares = shares;
     this.client = client;
     this.servers = servers;
     this.config = config;
@@ -121,7 +130,8 @@ public final class RdapProvider implements StatusProvider {
   private ProviderAnswer answer(RdapServers.Server server, ServerLimiter limiter, HttpResponse<Buffer> response) {
     if (response.statusCode() == 429) {
       Duration pause = config.pauseFor(HttpRetryAfter.parse(response.getHeader("Retry-After"), clock.instant()));
-      limiter.pause(pause.toNanos());
+      limiter.pauseFor(pause.toNanos());
+      shares.paused(limiter.key(), pause);
       metrics.rdapRateLimited(limiter.host());
       log.debug("RDAP server rate limited server={} pauseMs={}", limiter.host(), pause.toMillis());
       return new ProviderAnswer.Failure(Outcome.RATE_LIMITED, "HTTP 429 from " + server.host(), pause);
@@ -134,6 +144,7 @@ public final class RdapProvider implements StatusProvider {
     return limiters.computeIfAbsent(host, h -> {
       ServerLimiter l = new ServerLimiter(h, config.rdap().limitOf(h), config.rdap().maxInFlightPerServer(), breakerConfig, nanoClock);
       metrics.registerRdapServer(h, () -> l.circuitOpen() ? 1 : 0);
+      shares.join(l);
       return l;
     });
   }

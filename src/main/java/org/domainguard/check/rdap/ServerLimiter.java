@@ -5,17 +5,19 @@ import org.domainguard.check.CircuitBreaker;
 import org.domainguard.check.Outcome;
 import org.domainguard.check.TokenBucket;
 import org.domainguard.config.AppConfig;
+import org.domainguard.fleet.SharedLimit;
 
 /**
  * The limits of one RDAP server (by host): its own token bucket (paused by its 429s), in-flight cap
  * and circuit breaker. It never makes anyone wait: {@link #tryAcquire()} either takes a turn or
  * says how long until one could be had, so a caller can go and check a name on another server.
  */
-final class ServerLimiter {
+final class ServerLimiter implements SharedLimit {
   /** How soon to ask again when the in-flight cap is reached (a call's end frees a slot, at no known time). */
   static final long BUSY_POLL_NANOS = 100_000_000L;
 
   private final String host;
+  private final AppConfig.HostLimit limit;
   private final TokenBucket bucket;
   private final CircuitBreaker breaker;
   private final int maxInFlight;
@@ -23,6 +25,7 @@ final class ServerLimiter {
 
   ServerLimiter(String host, AppConfig.HostLimit limit, int maxInFlight, AppConfig.Breaker breaker, LongSupplier nanoClock) {
     this.host = host;
+    this.limit = limit;
     this.bucket = new TokenBucket(limit.ratePerSecond(), limit.burst(), nanoClock);
     this.breaker = new CircuitBreaker(breaker, nanoClock);
     this.maxInFlight = maxInFlight;
@@ -66,8 +69,30 @@ final class ServerLimiter {
   }
 
   /** A 429: no call to this server for {@code nanos}. */
-  void pause(long nanos) {
+  @Override
+  public void pauseFor(long nanos) {
     bucket.pause(nanos);
+  }
+
+  /** The key of this server's limit, which every daemon on the database shares. */
+  @Override
+  public String key() {
+    return "rdap:" + host;
+  }
+
+  @Override
+  public double rate() {
+    return limit.ratePerSecond();
+  }
+
+  @Override
+  public double burst() {
+    return limit.burst();
+  }
+
+  @Override
+  public void share(double rate, double burst) {
+    bucket.share(rate, burst);
   }
 
   boolean circuitOpen() {
