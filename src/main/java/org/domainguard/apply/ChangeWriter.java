@@ -203,7 +203,8 @@ public final class ChangeWriter {
     return conn.preparedQuery(UPDATE_DOMAINS).execute(DOMAINS.bind(batch))
         .compose(r -> EventOutbox.write(conn, PhaseEvents.of(batch)))
         .compose(r -> weigh(conn, batch))
-        .compose(split -> history(conn, batch, split).compose(checkIds -> act(conn, split, checkIds)));
+        .compose(split -> history(conn, batch, split).compose(checkIds -> act(conn, split, checkIds))
+            .compose(changes -> guard.countChecked(conn, batch, split).map(changes)));
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.domainguard.config.AppConfig;
 import org.domainguard.db.Timestamps;
@@ -66,6 +67,19 @@ public final class MassChangeGuard {
       ON CONFLICT (window_key) DO UPDATE SET window_key = EXCLUDED.window_key
       RETURNING window_key, total, checked, addresses, domains, holding""";
 
+  /**
+   * Adds a batch that acts on nothing to its windows' checked counts ($1 keys, $2 counts; a sweep
+   * without a window of its own counts in the hourly one, $3): an increment that needs no lock held
+   * while the batch is written, taken as the batch's last statement.
+   */
+  static final String COUNT_CHECKED = """
+      INSERT INTO guard_windows (window_key, checked)
+      SELECT k, sum(n) FROM (
+          SELECT CASE WHEN t.k = $3 OR EXISTS (SELECT 1 FROM guard_windows g WHERE g.window_key = t.k) THEN t.k ELSE $3 END AS k, t.n
+          FROM unnest($1::text[], $2::bigint[]) AS t(k, n)) c
+      GROUP BY k ORDER BY k
+      ON CONFLICT (window_key) DO UPDATE SET checked = guard_windows.checked + EXCLUDED.checked""";
+
   static final String SAVE_WINDOWS = "UPDATE guard_windows g SET checked = t.checked, addresses = t.addresses, domains = t.domains,"
       + " holding = t.holding\nFROM " + WINDOWS.from("t") + "\nWHERE g.window_key = t.window_key";
 
@@ -96,8 +110,14 @@ public final class MassChangeGuard {
   /** One acting record and the number of addresses it would change. */
   public record Candidate(CheckRecord record, int addresses) {}
 
-  /** {@code startedHolding}: this batch is the first in its window to hold anything (worth one warning). */
-  public record Split(List<Candidate> apply, List<Candidate> hold, boolean startedHolding) {}
+  /**
+   * {@code startedHolding}: this batch is the first in its window to hold anything (worth one
+   * warning). {@code counted}: the batch's checked domains are counted in its windows already;
+   * otherwise {@link #countChecked} does it at the end of the batch.
+   */
+  public record Split(List<Candidate> apply, List<Candidate> hold, boolean startedHolding, boolean counted) {
+    static final Split NOTHING = new Split(List.of(), List.of(), false, false);
+  }
 
   public MassChangeGuard(Pool pool, AppConfig.Guard config, Clock clock) {
     this.pool = pool;
@@ -128,7 +148,11 @@ public final class MassChangeGuard {
    * into what may be applied now and what is held, against the windows as every daemon left them.
    */
   Future<Split> split(SqlConnection conn, List<CheckRecord> batch, List<Candidate> candidates) {
-    String hour = "hour:" + clock.instant().getEpochSecond() / 3600;
+    if (candidates.isEmpty()) {
+      // Nothing to weigh: the windows are not locked for the rest of the transaction (countChecked, last).
+      return Future.succeededFuture(Split.NOTHING);
+    }
+    String hour = hourKey();
     TreeSet<String> keys = new TreeSet<>();
     keys.add(hour);
     batch.forEach(r -> {
@@ -143,6 +167,22 @@ public final class MassChangeGuard {
           ? windows.get("sweep:" + r.sweepId()) : windows.get(hour));
       return conn.preparedQuery(SAVE_WINDOWS).execute(WINDOWS.bind(new ArrayList<>(windows.values()))).map(split);
     });
+  }
+
+  /** Inside the write transaction, as its last statement: counts a batch the split did not count ({@link Split#counted}). */
+  Future<Void> countChecked(SqlConnection conn, List<CheckRecord> batch, Split split) {
+    if (split.counted() || batch.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String hour = hourKey();
+    Map<String, Long> counts = new TreeMap<>();
+    batch.forEach(r -> counts.merge(r.sweepId() == null ? hour : "sweep:" + r.sweepId(), 1L, Long::sum));
+    return conn.preparedQuery(COUNT_CHECKED).execute(Tuple.tuple().addValue(counts.keySet().toArray(String[]::new))
+        .addValue(counts.values().toArray(Long[]::new)).addValue(hour)).mapEmpty();
+  }
+
+  private String hourKey() {
+    return "hour:" + clock.instant().getEpochSecond() / 3600;
   }
 
   private Split split(List<CheckRecord> batch, List<Candidate> candidates, java.util.function.Function<CheckRecord, Window> window) {
@@ -164,6 +204,6 @@ public final class MassChangeGuard {
         apply.add(c);
       }
     }
-    return new Split(apply, hold, startedHolding);
+    return new Split(apply, hold, startedHolding, true);
   }
 }

@@ -88,10 +88,13 @@ public final class BenchCommand {
         population = new PopulationPhase(out, o).run(vertx, benchDb.pool());
         pass = pass(o, config, vertx, registry, daemon, setup, benchDb, population, true);
       }
-      // With --provider rdap the Fastly path is measured next, on the same population and machine, so
-      // the two sweep ÷ raw ratios compare within one run (second, it has the warmer JIT: no favour to RDAP).
+      // With --provider rdap the Fastly path is measured next, on the same population and machine, put
+      // back as it was before its first sweep, so the two sweep ÷ raw ratios compare within one run
+      // (second, the Fastly pass has the warmer JIT: no favour to RDAP).
       Pass fastlyBaseline = null;
       if (o.rdap()) {
+        out.println("putting the population back as before its first sweep...");
+        await(benchDb.pool().query(BenchSql.UNSWEEP).execute(), Duration.ofMinutes(30));
         PopulationPhase.settle(out, benchDb.pool());
         BenchOptions fastly = o.asFastly();
         AppConfig fastlyConfig = fastConfig(setup, fastly, token);

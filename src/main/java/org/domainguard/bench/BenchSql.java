@@ -58,6 +58,18 @@ final class BenchSql {
   /** Checks written during the sweep: one per domain when nothing failed. */
   static final String CHECKS_OF_SWEEP = "SELECT count(*) FROM domain_checks WHERE sweep_id = $1";
 
+  /**
+   * Puts the population back as it was before its first sweep, for a second provider's pass: no
+   * check, decision, hold or event; every domain never checked and due; every address unverified
+   * by the first pass verified again (its verification time becomes now: a few dozen addresses).
+   */
+  static final String UNSWEEP = """
+      TRUNCATE domain_checks, verification_events, held_changes, webhook_deliveries, events, guard_windows;
+      UPDATE domains SET phase = NULL, statuses = NULL, lapse_phase = NULL, lapse_seen_at = NULL, recheck_requested_at = NULL,
+          last_checked_at = NULL, last_success_at = NULL, failure_count = 0, last_error = NULL, last_seen = NULL, next_check_at = now()
+      WHERE next_check_at < 'infinity';
+      UPDATE email_addresses SET verified = true, unverify_reason = NULL WHERE NOT verified""";
+
   /** Every watched domain due now, as the passing days make them in production, for a scheduled-style sweep. */
   static final String MAKE_ALL_DUE = "UPDATE domains SET next_check_at = now() WHERE next_check_at < 'infinity'";
 

@@ -176,6 +176,16 @@ public final class Sql {
             WHERE d.lease_owner <> $3 AND d.lease_expires_at > $4 AND f.alive_until > $4
               AND d.next_check_at <= sweeps.started_at)""";
 
+  /**
+   * Records a daemon's shutdown as the sweep's end only when no other daemon is alive to carry it
+   * on ($3: this daemon): otherwise the others, which look at the running sweep every heartbeat,
+   * finish it, and the one finishing last records it.
+   */
+  public static final String LEAVE_SWEEP = """
+      UPDATE sweeps SET state = 'cancelled', finished_at = $2
+      WHERE id = $1 AND state = 'running'
+        AND NOT EXISTS (SELECT 1 FROM fleet_daemons f WHERE f.owner <> $3 AND f.alive_until > $2)""";
+
   public static final String HEARTBEAT_SWEEP = "UPDATE sweeps SET heartbeat_at = now() WHERE id = $1";
 
   /** Sweeps whose daemon stopped without finishing them (crash, kill -9). */

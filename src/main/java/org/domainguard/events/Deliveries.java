@@ -57,7 +57,7 @@ public final class Deliveries {
           LIMIT $2)""";
 
   /** What a redelivery found. */
-  public enum Redelivery { REDELIVERED, NOT_FOUND, ENDPOINT_NOT_CONFIGURED }
+  public enum Redelivery { REDELIVERED, NOT_FOUND, ENDPOINT_RETIRED }
 
   private final Pool pool;
   private final Metrics metrics;
@@ -83,7 +83,7 @@ public final class Deliveries {
     return pool.preparedQuery(REDELIVER).execute(Tuple.of(id, Timestamps.utc(clock.instant()))).compose(rows -> rows.size() > 0
         ? Future.succeededFuture(Redelivery.REDELIVERED)
         : pool.preparedQuery(EXISTS).execute(Tuple.of(id))
-            .map(found -> found.size() > 0 ? Redelivery.ENDPOINT_NOT_CONFIGURED : Redelivery.NOT_FOUND));
+            .map(found -> found.size() > 0 ? Redelivery.ENDPOINT_RETIRED : Redelivery.NOT_FOUND));
   }
 
   public Future<Long> refreshGauge() {

@@ -10,7 +10,7 @@ import org.domainguard.config.Urls;
 /**
  * A configured webhook as the dispatcher sends to it: its row id in {@code webhook_endpoints}, the
  * URL without credentials (user-info in the configured URL is sent as HTTP basic authentication),
- * the signing key, and its limits. {@link #toString} shows the URL redacted.
+ * the signing key, and its limits. {@link #toString} shows only the URL's origin (its path may be a token).
  */
 record Endpoint(long id, String url, String user, String password, byte[] key, Duration maxAge, Duration timeout, String shown) {
 
@@ -27,7 +27,7 @@ record Endpoint(long id, String url, String user, String password, byte[] key, D
     String bare = uri.getScheme() + "://" + uri.getRawAuthority().substring(info == null ? 0 : info.length() + 1)
         + (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
         + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-    return new Endpoint(id, bare, user, password, hook.signingKey(), hook.maxAge(), hook.timeout(), Urls.redact(hook.url()));
+    return new Endpoint(id, bare, user, password, hook.signingKey(), hook.maxAge(), hook.timeout(), Urls.origin(hook.url()));
   }
 
   @Override

@@ -15,40 +15,33 @@ import org.domainguard.config.Urls;
 
 /**
  * Registers the configured webhooks in {@code webhook_endpoints}, identified by the SHA-256 of their
- * URL: the same URL keeps its deliveries across restarts and secret or event-list changes; a new URL
- * is a new endpoint that receives events from then on. Endpoints this daemon's configuration no
- * longer lists become inactive (the last daemon started decides), and their pending deliveries
- * dead: no daemon holds their secret any more. A redelivery brings them back once configured again.
+ * URL without its user-info: the same URL keeps its deliveries across restarts, secret, password or
+ * event-list changes; a new URL is a new endpoint that receives events from then on. Registering
+ * never retires another endpoint: daemons may be configured differently for a while (a rolling
+ * change, a host missing its environment), and each delivers only to the endpoints it knows, so
+ * an endpoint's events wait, still pending, for a daemon that holds its secret. An endpoint is
+ * retired for good by setting {@code active = false} on its row (see the README).
  */
 final class Endpoints {
   static final String SYNC = """
-      WITH cfg AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS c(url_sha256, url, events)),
-      upserted AS (
-          INSERT INTO webhook_endpoints (url_sha256, url, events, active, updated_at)
-          SELECT url_sha256, url, string_to_array(events, ','), true, now() FROM cfg
-          ON CONFLICT (url_sha256) DO UPDATE SET url = EXCLUDED.url, events = EXCLUDED.events, active = true, updated_at = now()
-          RETURNING id, url_sha256),
-      retired AS (
-          UPDATE webhook_endpoints SET active = false, updated_at = now()
-          WHERE active AND url_sha256 <> ALL ($1::text[])
-          RETURNING id),
-      dropped AS (
-          UPDATE webhook_deliveries SET state = 'dead', last_error = 'endpoint no longer configured', lease_owner = NULL, lease_expires_at = NULL
-          WHERE state = 'pending' AND endpoint_id IN (SELECT id FROM retired))
-      SELECT id, url_sha256 FROM upserted""";
+      WITH cfg AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS c(url_sha256, url, events))
+      INSERT INTO webhook_endpoints (url_sha256, url, events, active, updated_at)
+      SELECT url_sha256, url, string_to_array(events, ','), true, now() FROM cfg
+      ON CONFLICT (url_sha256) DO UPDATE SET url = EXCLUDED.url, events = EXCLUDED.events, active = true, updated_at = now()
+      RETURNING id, url_sha256""";
 
   private Endpoints() {}
 
-  /** Registers {@code hooks}, retires the rest; completes with each configured endpoint by its row id. */
+  /** Registers {@code hooks}; completes with each configured endpoint by its row id. */
   static Future<Map<Long, Endpoint>> sync(Pool pool, List<AppConfig.Webhook> hooks) {
     List<String> digests = new ArrayList<>();
     List<String> shown = new ArrayList<>();
     List<String> events = new ArrayList<>();
     Map<String, AppConfig.Webhook> byDigest = new HashMap<>();
     for (AppConfig.Webhook hook : hooks) {
-      String digest = HexFormat.of().formatHex(Tokens.sha256(hook.url()));
+      String digest = HexFormat.of().formatHex(Tokens.sha256(Urls.redact(hook.url())));
       digests.add(digest);
-      shown.add(Urls.redact(hook.url()));
+      shown.add(Urls.origin(hook.url()));
       events.add(hook.events() == null ? null : String.join(",", hook.events()));
       byDigest.put(digest, hook);
     }

@@ -124,7 +124,7 @@ public final class WebhookDispatcher {
     this.settings = settings;
   }
 
-  /** Registers the endpoints (retiring those no longer configured) and starts delivering to them. */
+  /** Registers the configured endpoints and starts delivering to them. */
   public Future<Void> start() {
     return Endpoints.sync(pool, hooks).map(byId -> {
       endpoints = Map.copyOf(byId);

@@ -33,9 +33,17 @@ public final class HostSetup {
 
   static final String[] TRIGGERS = {"domainguard_capture_insert", "domainguard_capture_update", "domainguard_capture_delete"};
 
+  /**
+   * The host table's columns and their types. A type of the host's own (an enum, a domain) is named
+   * with its schema: domain-guard's pool runs with its own schema as search_path, where an
+   * unqualified {@code unverifyreasons} from {@code public} would not resolve.
+   */
   private static final String COLUMNS = """
-      SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS type, t.typcategory
-      FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+      SELECT a.attname,
+             CASE WHEN n.nspname = 'pg_catalog' THEN format_type(a.atttypid, a.atttypmod)
+                  ELSE quote_ident(n.nspname) || '.' || quote_ident(t.typname) END AS type,
+             t.typcategory
+      FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid JOIN pg_namespace n ON n.oid = t.typnamespace
       WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped""";
 
   private HostSetup() {}

@@ -42,13 +42,13 @@ final class WebhookRoutes implements RouteGroup {
         .put("next", page.size() == limit ? page.getJsonObject(page.size() - 1).getLong("id") : null));
   }
 
-  /** 404 for no such delivery, 409 when its endpoint is no longer configured (nobody holds its secret). */
+  /** 404 for no such delivery, 409 when its endpoint is retired. */
   private Future<JsonObject> redeliver(RoutingContext ctx, long id) {
     Future<JsonObject> result = deliveries.redeliver(id).compose(outcome -> switch (outcome) {
       case REDELIVERED -> Future.succeededFuture(new JsonObject().put("id", id).put("state", "pending"));
       case NOT_FOUND -> Future.failedFuture(ApiException.notFound("no webhook delivery with id " + id));
-      case ENDPOINT_NOT_CONFIGURED -> Future.failedFuture(
-          ApiException.conflict("the endpoint of delivery " + id + " is no longer configured; add it to webhooks again first"));
+      case ENDPOINT_RETIRED -> Future.failedFuture(
+          ApiException.conflict("the endpoint of delivery " + id + " is retired (webhook_endpoints.active is false)"));
     });
     return audit.record(ctx, new Action(REDELIVER, Long.toString(id), new JsonObject()), 200, result);
   }

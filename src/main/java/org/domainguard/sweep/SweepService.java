@@ -195,10 +195,10 @@ public final class SweepService {
         work.metrics().sweepSucceeded(now.getEpochSecond());
       }
       UnrecordedEnd record = new UnrecordedEnd(run.id(), state, now, error);
-      // Completed, or left by a daemon shutting down: the end is the last taking part's to record.
-      boolean last = end == SweepRun.End.COMPLETED || (end == SweepRun.End.CANCELLED && closed);
-      Future<Boolean> recorded = last
-          ? store.finishLast(record.id(), state, now)
+      // Completed: the end is the last taking part's to record. Left by a daemon shutting down: the
+      // daemons still alive carry the sweep on; only a daemon alone records it cancelled.
+      Future<Boolean> recorded = end == SweepRun.End.COMPLETED ? store.finishLast(record.id(), state, now)
+          : end == SweepRun.End.CANCELLED && closed ? store.leave(record.id(), now)
           : store.finish(record.id(), record.state(), record.at(), record.error()).map(true);
       return recorded
           .onSuccess(here -> {

@@ -50,6 +50,11 @@ public final class SweepStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /** A shutting-down daemon's part ends: the sweep is recorded cancelled only if no other daemon is alive to finish it. */
+  Future<Boolean> leave(long id, Instant at) {
+    return pool.preparedQuery(Sql.LEAVE_SWEEP).execute(Tuple.of(id, Timestamps.utc(at), owner)).map(rows -> rows.rowCount() == 1);
+  }
+
   Future<Void> finish(long id, String state, Instant at, String error) {
     return pool.preparedQuery(Sql.FINISH_SWEEP).execute(Tuple.of(id, state, Timestamps.utc(at), error)).mapEmpty();
   }

@@ -113,4 +113,17 @@ class MassChangeGuardWindowTest {
     assertEquals(1, theOther.hold().size());
     assertEquals(0, split(released(1, null)).apply().size(), "and this one none");
   }
+
+  @Test
+  void batchesThatActOnNothingStillCountTowardsTheRatioWithoutLockingTheWindowEarly() {
+    MassChangeGuard halfRatio = new MassChangeGuard(pool, new AppConfig.Guard(1000, 0.5), clock);
+    List<CheckRecord> quiet = released(4, null).stream().map(MassChangeGuard.Candidate::record).toList();
+    MassChangeGuard.Split nothing = await(pool.withTransaction(conn -> halfRatio.split(conn, quiet, List.of())
+        .compose(s -> halfRatio.countChecked(conn, quiet, s).map(s))));
+    assertFalse(nothing.counted(), "no candidate: the split took no lock and counted nothing itself");
+    // 4 quiet checks + 2 acting: half of 6 is 3 domains, so both apply (without the 4, half of 2 is 1).
+    assertEquals(2, split(halfRatio, released(2, null)).apply().size(), "the quiet batch's 4 checks count in the hour's ratio");
+    assertEquals(2, split(halfRatio, released(2, null)).apply().size(), "4 of 8 checked");
+    assertEquals(1, split(halfRatio, released(2, null)).apply().size(), "5 of 10 checked, no more");
+  }
 }

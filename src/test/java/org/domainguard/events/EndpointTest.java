@@ -29,4 +29,11 @@ class EndpointTest {
     assertEquals("http://127.0.0.1:8000/", e.url());
     assertNull(e.user());
   }
+
+  @Test
+  void aTokenInThePathOrQueryIsNeverShown() {
+    assertEquals("endpoint 7 (https://hooks.example/…)", of("https://hooks.example/services/T0/B0/s3cr3tPathToken").toString());
+    assertEquals("endpoint 7 (https://app.example:8443/…)", of("https://u:p@app.example:8443/h?token=s3cr3t").toString());
+    assertEquals("endpoint 7 (http://127.0.0.1:8000)", of("http://127.0.0.1:8000/").toString());
+  }
 }

@@ -116,6 +116,12 @@ class WebhookDispatcherTest {
     return row("SELECT d.* FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE e.webhook_id = '" + webhookId + "'");
   }
 
+  /** The delivery of {@code webhookId} to {@code to} (an event goes to every active endpoint). */
+  private Row delivery(String webhookId, WebhookReceiver to) {
+    return row("SELECT d.* FROM webhook_deliveries d JOIN events e ON e.id = d.event_id JOIN webhook_endpoints ep ON ep.id = d.endpoint_id"
+        + " WHERE e.webhook_id = '" + webhookId + "' AND ep.url LIKE 'http://127.0.0.1:" + to.port() + "%'");
+  }
+
   private void awaitAttempts(String webhookId, int attempts) {
     Await.until(webhookId + " attempted " + attempts + " times", () -> delivery(webhookId).getInteger("attempts") >= attempts);
   }
@@ -155,6 +161,26 @@ class WebhookDispatcherTest {
   }
 
   @Test
+  void aDaemonStartedWithoutAnEndpointNeitherRetiresItNorDropsItsEvents() {
+    receiver = WebhookReceiver.start(vertx, SECRET);
+    receiver.answer(r -> 503);
+    dispatcher();
+    String first = event("example.com", "domain.lapsed");
+    awaitAttempts(first, 1);
+    // Another daemon on the database, its webhook configuration missing (a host without the environment).
+    WebhookDispatcher bare = new WebhookDispatcher(vertx, pool, List.of(), new Metrics(registry), clock, "daemon-b",
+        new WebhookDispatcher.Settings(16, Duration.ofMillis(20)));
+    on(bare::start);
+    dispatchers.add(bare);
+    assertEquals("pending", delivery(first).getString("state"), "still pending, not dead");
+    String second = event("example.org", "domain.lapsed");
+    receiver.answer(r -> 204);
+    clock.advance(Duration.ofSeconds(11));
+    awaitState(first, "delivered");
+    awaitState(second, "delivered");
+  }
+
+  @Test
   void anyOtherSecretIsItsUtf8BytesAndAWrongSignatureIsRefusedByTheReceiver() {
     receiver = WebhookReceiver.start(vertx, "a plain shared secret");
     dispatcher("a plain shared secret", Duration.ofDays(3), "daemon-a");
@@ -167,10 +193,11 @@ class WebhookDispatcherTest {
     try {
       dispatcher("a plain shared secret", Duration.ofDays(3), "daemon-b");
       String refused = event("plain.com", "domain.lapsed");
-      awaitAttempts(refused, 1);
+      WebhookReceiver other = receiver;
+      Await.until("an attempt at the other receiver", () -> delivery(refused, other).getInteger("attempts") >= 1);
       assertFalse(receiver.received().get(0).signatureValid(), "a receiver with another key rejects the signature");
-      assertEquals("pending", delivery(refused).getString("state"), "a 401 is retried, not delivered");
-      assertEquals(401, delivery(refused).getInteger("last_status"));
+      assertEquals("pending", delivery(refused, other).getString("state"), "a 401 is retried, not delivered");
+      assertEquals(401, delivery(refused, other).getInteger("last_status"));
     } finally {
       await(strict.close());
     }

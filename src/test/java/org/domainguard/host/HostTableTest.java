@@ -106,6 +106,25 @@ class HostTableTest {
     return d.query(sql).iterator().next();
   }
 
+  @Test
+  void anEnumTypeInPublicIsWrittenWithItsSchema(Vertx vertx) {
+    // As in PyPI's database: the enum lives in public, which is on the set-up connection's search_path
+    // but not on the pool's (domain-guard's own schema only).
+    DbTarget target = TestDatabase.emptySchema();
+    String host = target.schema() + "_pub";
+    String type = host + "_reasons";
+    TestDatabase.jdbc(target, "CREATE SCHEMA " + host + "; CREATE TYPE public." + type + " AS ENUM ('domain invalid');"
+        + " CREATE TABLE " + host + ".user_emails (id serial PRIMARY KEY, email text UNIQUE, verified boolean NOT NULL, unverify_reason public." + type + ");"
+        + " INSERT INTO " + host + ".user_emails (email, verified) VALUES ('a@lapsed.com', true)");
+    start(vertx, target, pypiConfig(host, "poll", "direct"), Map.of());
+    d.simulate("lapsed.com", new JsonObject().put("status", "active expiring"));
+    mirrored(1);
+    toNow();
+    d.sweep("all");
+    assertEquals("domain invalid", hostRow(host, "a@lapsed.com").getString("unverify_reason"));
+    TestDatabase.jdbc(target, "DROP TABLE " + host + ".user_emails; DROP TYPE public." + type);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"trigger", "poll"})
   void pypiShapedTableIsWatchedAndUnverifiedWithItsEnumLabel(String capture, Vertx vertx) {

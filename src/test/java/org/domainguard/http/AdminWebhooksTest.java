@@ -102,7 +102,7 @@ class AdminWebhooksTest {
     JsonArray rest = api.get("/admin/v1/webhooks/deliveries?state=delivered&limit=4&after=" + next, VIEWER).bodyAsJsonObject().getJsonArray("deliveries");
     assertEquals(3, rest.size());
     JsonObject one = first.getJsonObject(0);
-    assertEquals(receiver.url(), one.getString("endpoint"));
+    assertEquals("http://127.0.0.1:" + receiver.port() + "/…", one.getString("endpoint"), "the URL's origin only: its path may be a token");
     assertTrue(one.getString("webhookId").startsWith("evt_"));
     assertEquals(0, api.get("/admin/v1/webhooks/deliveries?state=failed", VIEWER).bodyAsJsonObject().getJsonArray("deliveries").size());
 
