@@ -82,21 +82,18 @@ final class DaemonProcess implements AutoCloseable {
   static Answer get(int port, String path) {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(3)).GET().build();
-    try {
-      HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-      return new Answer(r.statusCode(), r.body());
-    } catch (IOException e) {
-      return new Answer(-1, e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Answer(-1, "interrupted");
-    }
+    return send(request);
   }
 
   /** POSTs a JSON body (the admin API of a test daemon needs no token: http.admin.insecure). */
   Answer post(String path, String json) {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
         .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    return send(request);
+  }
+
+  /** The answer, or status -1 with what went wrong when there was none. */
+  private static Answer send(HttpRequest request) {
     try {
       HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
       return new Answer(r.statusCode(), r.body());
