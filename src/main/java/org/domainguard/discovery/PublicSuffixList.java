@@ -1,9 +1,6 @@
 package org.domainguard.discovery;
 
 import com.ibm.icu.text.IDNA;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,6 +16,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.domainguard.config.DataText;
 
 /**
  * The ICANN section of the Public Suffix List (https://publicsuffix.org/list/), immutable, with the
@@ -68,14 +66,7 @@ public final class PublicSuffixList {
 
   /** The text of the snapshot shipped in the jar. */
   public static String bundledText() {
-    try (InputStream in = PublicSuffixList.class.getResourceAsStream(BUNDLED_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + BUNDLED_RESOURCE);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return DataText.bundled(PublicSuffixList.class, BUNDLED_RESOURCE);
   }
 
   /**

@@ -2,21 +2,16 @@ package org.domainguard.discovery;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import org.domainguard.config.DataText;
 import org.domainguard.config.Urls;
 
 /**
  * Where the Public Suffix List comes from: an {@code http(s)} URL (vertx-web-client), a
- * {@code file:} URL (read on a worker thread), or {@code bundled} (only the snapshot in the jar,
+ * {@code file:} URL (read by Vert.x's file system, off the event loop; both through {@link org.domainguard.config.DataText}), or {@code bundled} (only the snapshot in the jar,
  * never fetched). Each load is parsed and validated on a worker thread; a failed future means the
  * current list stays.
  */
@@ -52,21 +47,11 @@ public final class SuffixListSource {
     if (!fetchable()) {
       return Future.failedFuture(new IllegalStateException("the bundled list is not fetched"));
     }
-    Future<String> body = location.startsWith("file:") ? readFile() : download();
-    return body.compose(text -> vertx.executeBlocking(() -> new Fetched(PublicSuffixList.parse(text, clock.instant()), text), false));
+    return DataText.read(vertx, client(), location, MAX_BYTES, TIMEOUT)
+        .compose(text -> vertx.executeBlocking(() -> new Fetched(PublicSuffixList.parse(text, clock.instant()), text), false));
   }
 
-  private Future<String> readFile() {
-    return vertx.executeBlocking(() -> {
-      Path path = Path.of(URI.create(location));
-      if (Files.size(path) > MAX_BYTES) {
-        throw new InvalidSuffixListException(path + " is larger than " + MAX_BYTES + " bytes");
-      }
-      return Files.readString(path, StandardCharsets.UTF_8);
-    }, false);
-  }
-
-  private Future<String> download() {
+  private WebClient client() {
     if (client == null) {
       client = WebClient.create(vertx, new WebClientOptions()
           .setUserAgent("domain-guard")
@@ -74,18 +59,7 @@ public final class SuffixListSource {
           .setFollowRedirects(true)
           .setMaxRedirects(3));
     }
-    return client.getAbs(location).timeout(TIMEOUT.toMillis()).send().compose(this::body);
-  }
-
-  private Future<String> body(HttpResponse<Buffer> response) {
-    if (response.statusCode() != 200) {
-      return Future.failedFuture(new IllegalStateException("HTTP " + response.statusCode() + " from " + location()));
-    }
-    Buffer body = response.body();
-    if (body == null || body.length() > MAX_BYTES) {
-      return Future.failedFuture(new InvalidSuffixListException("empty or oversized body from " + location()));
-    }
-    return Future.succeededFuture(body.toString(StandardCharsets.UTF_8));
+    return client;
   }
 
   public void close() {

@@ -3,17 +3,14 @@ package org.domainguard.check.rdap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.domainguard.config.AppConfig;
+import org.domainguard.config.DataText;
 import org.domainguard.config.Urls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +57,7 @@ public final class RdapServers {
       return bundled;
     }
     // Reading and parsing happen on a worker; only the swap happens here.
-    bundled = vertx.executeBlocking(() -> Map.copyOf(Bootstrap.parse(readBundled()))).map(parsed -> {
+    bundled = vertx.executeBlocking(() -> Map.copyOf(Bootstrap.parse(DataText.bundled(RdapServers.class, BUNDLED_RESOURCE)))).map(parsed -> {
       if (bootstrap.isEmpty()) {
         bootstrap = parsed;
         bootstrapSource = "bundled";
@@ -91,7 +88,7 @@ public final class RdapServers {
   /** Fetches the configured bootstrap and, when it parses, serves it from now on; on failure the last good list stays. */
   public Future<Void> refresh() {
     String url = config.bootstrapUrl();
-    return read(url).compose(text -> vertx.executeBlocking(() -> Map.copyOf(Bootstrap.parse(text)), false)).map(parsed -> {
+    return DataText.read(vertx, client, url, MAX_BYTES, FETCH_TIMEOUT).compose(text -> vertx.executeBlocking(() -> Map.copyOf(Bootstrap.parse(text)), false)).map(parsed -> {
       bootstrap = parsed;
       bootstrapSource = url;
       log.info("RDAP bootstrap loaded url={} tlds={}", Urls.redact(url), bootstrap.size());
@@ -145,30 +142,4 @@ public final class RdapServers {
     return uri.getPort() < 0 ? host : host + ":" + uri.getPort();
   }
 
-  private Future<String> read(String url) {
-    try {
-      URI uri = new URI(url);
-      if ("file".equals(uri.getScheme())) {
-        // Vert.x reads files on its worker pool, never on the event loop.
-        return vertx.fileSystem().readFile(Path.of(uri).toString()).compose(b -> b.length() > MAX_BYTES
-            ? Future.failedFuture(new IOException("bootstrap larger than " + MAX_BYTES + " bytes"))
-            : Future.succeededFuture(b.toString(StandardCharsets.UTF_8)));
-      }
-    } catch (Exception e) {
-      return Future.failedFuture(e);
-    }
-    return client.getAbs(url).putHeader("Accept", "application/json").timeout(FETCH_TIMEOUT.toMillis()).send()
-        .compose(r -> r.statusCode() != 200 ? Future.failedFuture(new IOException("HTTP " + r.statusCode()))
-            : r.body() != null && r.body().length() > MAX_BYTES ? Future.failedFuture(new IOException("bootstrap larger than " + MAX_BYTES + " bytes"))
-            : Future.succeededFuture(r.body() == null ? "" : r.body().toString(StandardCharsets.UTF_8)));
-  }
-
-  private static String readBundled() throws IOException {
-    try (InputStream in = RdapServers.class.getResourceAsStream(BUNDLED_RESOURCE)) {
-      if (in == null) {
-        throw new IOException("bundled RDAP bootstrap missing: " + BUNDLED_RESOURCE);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
 }
