@@ -112,11 +112,11 @@ public final class MassChangeGuard {
 
   /**
    * {@code startedHolding}: this batch is the first in its window to hold anything (worth one
-   * warning). {@code counted}: the batch's checked domains are counted in its windows already;
-   * otherwise {@link #countChecked} does it at the end of the batch.
+   * warning). {@link #NOTHING}: there was nothing to weigh, so the windows were neither locked nor
+   * counted; {@link #countChecked} counts the batch at its end.
    */
-  public record Split(List<Candidate> apply, List<Candidate> hold, boolean startedHolding, boolean counted) {
-    static final Split NOTHING = new Split(List.of(), List.of(), false, false);
+  public record Split(List<Candidate> apply, List<Candidate> hold, boolean startedHolding) {
+    static final Split NOTHING = new Split(List.of(), List.of(), false);
   }
 
   public MassChangeGuard(Pool pool, AppConfig.Guard config, Clock clock) {
@@ -131,7 +131,7 @@ public final class MassChangeGuard {
    * not grow as it goes. Scheduled sweeps share the hourly window.
    */
   public Future<Void> sweepStarted(long sweepId, long total) {
-    return pool.preparedQuery(OPEN_SWEEP_WINDOW).execute(Tuple.of("sweep:" + sweepId, total)).mapEmpty();
+    return pool.preparedQuery(OPEN_SWEEP_WINDOW).execute(Tuple.of(sweepKey(sweepId), total)).mapEmpty();
   }
 
   /** Forgets hourly windows past their hour and the windows of sweeps no longer running (whichever daemon left them). */
@@ -140,7 +140,7 @@ public final class MassChangeGuard {
   }
 
   public Future<Void> sweepEnded(long sweepId) {
-    return pool.preparedQuery(CLOSE_SWEEP_WINDOW).execute(Tuple.of("sweep:" + sweepId)).mapEmpty();
+    return pool.preparedQuery(CLOSE_SWEEP_WINDOW).execute(Tuple.of(sweepKey(sweepId))).mapEmpty();
   }
 
   /**
@@ -157,28 +157,35 @@ public final class MassChangeGuard {
     keys.add(hour);
     batch.forEach(r -> {
       if (r.sweepId() != null) {
-        keys.add("sweep:" + r.sweepId());
+        keys.add(sweepKey(r.sweepId()));
       }
     });
     return conn.preparedQuery(LOCK_WINDOWS).execute(Tuple.tuple().addValue(keys.toArray(String[]::new))).compose(rows -> {
       Map<String, Window> windows = new HashMap<>();
       rows.forEach(row -> windows.put(row.getString("window_key"), new Window(row)));
-      Split split = split(batch, candidates, r -> r.sweepId() != null && windows.containsKey("sweep:" + r.sweepId())
-          ? windows.get("sweep:" + r.sweepId()) : windows.get(hour));
+      Split split = split(batch, candidates, r -> {
+        Window own = r.sweepId() == null ? null : windows.get(sweepKey(r.sweepId()));
+        return own != null ? own : windows.get(hour);
+      });
       return conn.preparedQuery(SAVE_WINDOWS).execute(WINDOWS.bind(new ArrayList<>(windows.values()))).map(split);
     });
   }
 
-  /** Inside the write transaction, as its last statement: counts a batch the split did not count ({@link Split#counted}). */
+  /** Inside the write transaction, as its last statement: counts a batch the split did not weigh ({@link Split#NOTHING}). */
   Future<Void> countChecked(SqlConnection conn, List<CheckRecord> batch, Split split) {
-    if (split.counted() || batch.isEmpty()) {
+    if (split != Split.NOTHING || batch.isEmpty()) {
       return Future.succeededFuture();
     }
     String hour = hourKey();
     Map<String, Long> counts = new TreeMap<>();
-    batch.forEach(r -> counts.merge(r.sweepId() == null ? hour : "sweep:" + r.sweepId(), 1L, Long::sum));
+    batch.forEach(r -> counts.merge(r.sweepId() == null ? hour : sweepKey(r.sweepId()), 1L, Long::sum));
     return conn.preparedQuery(COUNT_CHECKED).execute(Tuple.tuple().addValue(counts.keySet().toArray(String[]::new))
         .addValue(counts.values().toArray(Long[]::new)).addValue(hour)).mapEmpty();
+  }
+
+  /** An operator's sweep's own window. */
+  private static String sweepKey(long sweepId) {
+    return "sweep:" + sweepId;
   }
 
   private String hourKey() {
@@ -204,6 +211,6 @@ public final class MassChangeGuard {
         apply.add(c);
       }
     }
-    return new Split(apply, hold, startedHolding, true);
+    return new Split(apply, hold, startedHolding);
   }
 }

@@ -5,7 +5,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
-/** Instants as the {@code timestamptz} parameters the PostgreSQL client binds. */
+/** Instants as the {@code timestamptz} parameters the PostgreSQL client binds, and back (null stays null). */
 public final class Timestamps {
   private Timestamps() {}
 
@@ -18,5 +18,15 @@ public final class Timestamps {
       return null;
     }
     return OffsetDateTime.of(LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC), ZoneOffset.UTC);
+  }
+
+  /** A {@code timestamptz} column's value as an instant. */
+  public static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
+  }
+
+  /** A {@code timestamptz} column's value as ISO-8601 text in UTC, as the admin API shows times. */
+  public static String iso(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
   }
 }

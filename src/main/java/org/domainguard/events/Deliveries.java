@@ -113,17 +113,13 @@ public final class Deliveries {
         .put("webhookId", r.getString("webhook_id"))
         .put("type", r.getString("type"))
         .put("domain", r.getString("domain"))
-        .put("createdAt", instant(r, "created_at"))
+        .put("createdAt", Timestamps.iso(r.getOffsetDateTime("created_at")))
         .put("attempts", r.getInteger("attempts"))
-        .put("nextAttemptAt", r.getString("state").equals("pending") ? instant(r, "next_attempt_at") : null)
-        .put("lastAttemptAt", instant(r, "last_attempt_at"))
+        .put("nextAttemptAt", r.getString("state").equals("pending") ? Timestamps.iso(r.getOffsetDateTime("next_attempt_at")) : null)
+        .put("lastAttemptAt", Timestamps.iso(r.getOffsetDateTime("last_attempt_at")))
         .put("lastStatus", r.getInteger("last_status"))
         .put("lastError", r.getString("last_error"))
-        .put("deliveredAt", instant(r, "delivered_at"));
+        .put("deliveredAt", Timestamps.iso(r.getOffsetDateTime("delivered_at")));
   }
 
-  private static String instant(Row r, String column) {
-    OffsetDateTime t = r.getOffsetDateTime(column);
-    return t == null ? null : t.toInstant().toString();
-  }
 }

@@ -181,8 +181,13 @@ public final class Fleet implements LimitShares {
 
   @Override
   public void paused(String key, Duration pause) {
-    pendingPauses.merge(key, clock.instant().plus(pause), (a, b) -> a.isAfter(b) ? a : b);
+    notePause(key, clock.instant().plus(pause));
     renewSoon();
+  }
+
+  /** A pause to write at the next renewal; of two for one limit, the later end wins. */
+  private void notePause(String key, Instant until) {
+    pendingPauses.merge(key, until, (a, b) -> a.isAfter(b) ? a : b);
   }
 
   /** This daemon's share of the rate of limit {@code key} (0 when it has none). */
@@ -229,7 +234,7 @@ public final class Fleet implements LimitShares {
             }
           });
         })
-        .onFailure(e -> pauses.forEach((key, until) -> pendingPauses.merge(key, until, (a, b) -> a.isAfter(b) ? a : b)))
+        .onFailure(e -> pauses.forEach(this::notePause))
         .<Void>mapEmpty()
         .onComplete(ar -> {
           renewing = false;

@@ -7,7 +7,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import org.domainguard.db.Timestamps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +79,7 @@ public final class HostPoll {
    * after the scheduled one, or another daemon's scan); completes with the ids queued.
    */
   public Future<Integer> scanIfDue() {
-    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    OffsetDateTime now = Timestamps.utc(clock.instant());
     return pool.preparedQuery(CLAIM).execute(Tuple.of(now, now.minus(interval.dividedBy(2))))
         .compose(claimed -> claimed.size() == 0 ? Future.succeededFuture(0) : scan());
   }

@@ -7,7 +7,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.time.OffsetDateTime;
+import org.domainguard.db.Timestamps;
 import org.domainguard.db.AdminSql;
 import org.domainguard.discovery.ParsedAddress;
 
@@ -40,17 +40,17 @@ final class Lookups {
         .put("statuses", tokens(c.getString("statuses")))
         .put("phase", c.getString("phase"))
         .put("error", c.getString("error"))
-        .put("startedAt", time(c.getOffsetDateTime("started_at")))
-        .put("finishedAt", time(c.getOffsetDateTime("finished_at")))
+        .put("startedAt", Timestamps.iso(c.getOffsetDateTime("started_at")))
+        .put("finishedAt", Timestamps.iso(c.getOffsetDateTime("finished_at")))
         .put("sweepId", c.getLong("sweep_id"))
         .put("evidence", evidence(c))));
     return new JsonObject()
         .put("name", d.getString("name"))
         .put("phase", d.getString("phase"))
         .put("statuses", tokens(d.getString("statuses")))
-        .put("lastCheckedAt", time(d.getOffsetDateTime("last_checked_at")))
-        .put("lastSuccessAt", time(d.getOffsetDateTime("last_success_at")))
-        .put("nextCheckAt", time(d.getOffsetDateTime("next_check_at")))
+        .put("lastCheckedAt", Timestamps.iso(d.getOffsetDateTime("last_checked_at")))
+        .put("lastSuccessAt", Timestamps.iso(d.getOffsetDateTime("last_success_at")))
+        .put("nextCheckAt", Timestamps.iso(d.getOffsetDateTime("next_check_at")))
         .put("failureCount", d.getInteger("failure_count"))
         .put("lastError", d.getString("last_error"))
         .put("addresses", new JsonObject().put("total", d.getLong("total")).put("verified", d.getLong("verified")))
@@ -70,10 +70,10 @@ final class Lookups {
     return new JsonObject()
         .put("server", c.getString("server"))
         .put("httpStatus", c.getInteger("http_status"))
-        .put("registeredAt", time(c.getOffsetDateTime("registered_at")))
-        .put("expiresAt", time(c.getOffsetDateTime("expires_at")))
-        .put("transferredAt", time(c.getOffsetDateTime("transferred_at")))
-        .put("lastChangedAt", time(c.getOffsetDateTime("last_changed_at")))
+        .put("registeredAt", Timestamps.iso(c.getOffsetDateTime("registered_at")))
+        .put("expiresAt", Timestamps.iso(c.getOffsetDateTime("expires_at")))
+        .put("transferredAt", Timestamps.iso(c.getOffsetDateTime("transferred_at")))
+        .put("lastChangedAt", Timestamps.iso(c.getOffsetDateTime("last_changed_at")))
         .put("notices", notices instanceof JsonArray titles ? titles : new JsonArray());
   }
 
@@ -118,7 +118,4 @@ final class Lookups {
     return out;
   }
 
-  static String time(OffsetDateTime t) {
-    return t == null ? null : t.toInstant().toString();
-  }
 }

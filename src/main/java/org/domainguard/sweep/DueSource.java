@@ -80,7 +80,7 @@ public final class DueSource {
       for (Row row : rows) {
         DomainState state = state(row);
         due.add(state);
-        Position at = new Position(instant(row.getOffsetDateTime("last_checked_at")), instant(row.getOffsetDateTime("next_check_at")), state.id());
+        Position at = new Position(Timestamps.instant(row.getOffsetDateTime("last_checked_at")), Timestamps.instant(row.getOffsetDateTime("next_check_at")), state.id());
         reached = at.compareTo(reached) > 0 ? at : reached;
       }
       return new Page(due, reached);
@@ -135,14 +135,11 @@ public final class DueSource {
         row.getString("name"),
         Phase.parse(row.getString("phase")),
         Phase.parse(row.getString("lapse_phase")),
-        instant(row.getOffsetDateTime("lapse_seen_at")),
+        Timestamps.instant(row.getOffsetDateTime("lapse_seen_at")),
         row.getInteger("failure_count"),
         row.getLong("last_seen"));
   }
 
-  private static Instant instant(OffsetDateTime t) {
-    return t == null ? null : t.toInstant();
-  }
 
   private static OffsetDateTime at(Instant instant) {
     return Timestamps.utc(instant);

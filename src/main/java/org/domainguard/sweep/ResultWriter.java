@@ -81,10 +81,7 @@ public final class ResultWriter {
     if (buffer.size() >= batchSize) {
       writeNext();
     } else if (timer < 0 && !writing) {
-      timer = vertx.setTimer(maxDelayMs, id -> {
-        timer = -1;
-        writeNext();
-      });
+      writeAfterDelay();
     }
     return changed.future();
   }
@@ -104,6 +101,14 @@ public final class ResultWriter {
     Promise<Void> p = Promise.promise();
     waitingForRoom.add(p);
     return p.future();
+  }
+
+  /** Writes what is buffered after {@code max-delay}, unless a full batch writes it first. */
+  private void writeAfterDelay() {
+    timer = vertx.setTimer(maxDelayMs, id -> {
+      timer = -1;
+      writeNext();
+    });
   }
 
   private void writeNext() {
@@ -132,10 +137,7 @@ public final class ResultWriter {
           if (buffer.size() >= batchSize) {
             writeNext();
           } else if (!buffer.isEmpty()) {
-            timer = vertx.setTimer(maxDelayMs, id -> {
-              timer = -1;
-              writeNext();
-            });
+            writeAfterDelay();
           }
         });
   }

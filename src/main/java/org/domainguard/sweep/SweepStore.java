@@ -7,7 +7,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.domainguard.db.Sql;
@@ -70,7 +69,7 @@ public final class SweepStore {
 
   /** When the last sweep completed, or null if none has. */
   public Future<Instant> lastCompleted() {
-    return pool.query(Sql.LAST_COMPLETED_SWEEP).execute().map(rows -> instant(rows.iterator().next().getOffsetDateTime(0)));
+    return pool.query(Sql.LAST_COMPLETED_SWEEP).execute().map(rows -> Timestamps.instant(rows.iterator().next().getOffsetDateTime(0)));
   }
 
   public Future<SweepRecord> get(long id) {
@@ -90,10 +89,7 @@ public final class SweepStore {
     return new SweepRecord(
         r.getLong("id"), r.getString("scope"), r.getString("trigger"), r.getString("state"),
         r.getInteger("total"), r.getInteger("done"), r.getInteger("failed"), r.getInteger("changed"),
-        instant(r.getOffsetDateTime("started_at")), instant(r.getOffsetDateTime("finished_at")), r.getString("error"));
+        Timestamps.instant(r.getOffsetDateTime("started_at")), Timestamps.instant(r.getOffsetDateTime("finished_at")), r.getString("error"));
   }
 
-  private static Instant instant(OffsetDateTime t) {
-    return t == null ? null : t.toInstant();
-  }
 }

@@ -3,6 +3,7 @@ package org.domainguard.apply;
 import static org.domainguard.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,7 +121,7 @@ class MassChangeGuardWindowTest {
     List<CheckRecord> quiet = released(4, null).stream().map(MassChangeGuard.Candidate::record).toList();
     MassChangeGuard.Split nothing = await(pool.withTransaction(conn -> halfRatio.split(conn, quiet, List.of())
         .compose(s -> halfRatio.countChecked(conn, quiet, s).map(s))));
-    assertFalse(nothing.counted(), "no candidate: the split took no lock and counted nothing itself");
+    assertSame(MassChangeGuard.Split.NOTHING, nothing, "no candidate: the split took no lock and counted nothing itself");
     // 4 quiet checks + 2 acting: half of 6 is 3 domains, so both apply (without the 4, half of 2 is 1).
     assertEquals(2, split(halfRatio, released(2, null)).apply().size(), "the quiet batch's 4 checks count in the hour's ratio");
     assertEquals(2, split(halfRatio, released(2, null)).apply().size(), "4 of 8 checked");
