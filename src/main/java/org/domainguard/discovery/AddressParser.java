@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * registrable domain to watch, such as an IP literal).
  */
 public final class AddressParser {
-  static final int MAX_ADDRESS_LENGTH = 320;
+  public static final int MAX_ADDRESS_LENGTH = 320;
   private static final int ZWNJ = 0x200C;
   private static final int ZWJ = 0x200D;
   private static final IDNA IDNA_UTS46 = IDNA.getUTS46Instance(

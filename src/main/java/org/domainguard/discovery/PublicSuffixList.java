@@ -60,13 +60,15 @@ public final class PublicSuffixList {
     return Bundled.LIST;
   }
 
+  /** Read from the jar and parsed once, on first use. */
   private static final class Bundled {
-    static final PublicSuffixList LIST = parse(bundledText(), BUNDLED_AS_OF);
+    static final String TEXT = DataText.bundled(PublicSuffixList.class, BUNDLED_RESOURCE);
+    static final PublicSuffixList LIST = parse(TEXT, BUNDLED_AS_OF);
   }
 
   /** The text of the snapshot shipped in the jar. */
   public static String bundledText() {
-    return DataText.bundled(PublicSuffixList.class, BUNDLED_RESOURCE);
+    return Bundled.TEXT;
   }
 
   /**

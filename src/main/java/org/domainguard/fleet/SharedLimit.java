@@ -11,6 +11,11 @@ public interface SharedLimit {
     return "provider:" + provider;
   }
 
+  /** The key of one RDAP server's limit. */
+  static String serverKey(String host) {
+    return "rdap:" + host;
+  }
+
   String key();
 
   /** The whole fleet's calls per second. */

@@ -12,7 +12,6 @@ import org.domainguard.discovery.PublicSuffixList;
  */
 final class Names {
   static final int MAX_DOMAIN_LENGTH = 253;
-  static final int MAX_ADDRESS_LENGTH = 320;
 
   private final Supplier<PublicSuffixList> suffixes;
 
@@ -64,8 +63,8 @@ final class Names {
     if (input == null || input.isBlank()) {
       throw ApiException.badRequest("email is empty");
     }
-    if (input.length() > MAX_ADDRESS_LENGTH) {
-      throw ApiException.badRequest("email is longer than " + MAX_ADDRESS_LENGTH + " characters");
+    if (input.length() > AddressParser.MAX_ADDRESS_LENGTH) {
+      throw ApiException.badRequest("email is longer than " + AddressParser.MAX_ADDRESS_LENGTH + " characters");
     }
     if (input.indexOf('@') < 0) {
       throw ApiException.badRequest("email has no '@'");

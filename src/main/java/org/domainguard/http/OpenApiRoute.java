@@ -3,8 +3,7 @@ package org.domainguard.http;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import org.domainguard.config.DataText;
 
 /** {@code GET /openapi.yaml}: this API as an OpenAPI 3 document, read from the classpath once, off the event loop. */
 final class OpenApiRoute {
@@ -16,14 +15,7 @@ final class OpenApiRoute {
   }
 
   static Future<OpenApiRoute> load(Vertx vertx) {
-    return vertx.executeBlocking(() -> {
-      try (InputStream in = OpenApiRoute.class.getResourceAsStream(RESOURCE)) {
-        if (in == null) {
-          throw new IllegalStateException(RESOURCE + " is missing from the classpath");
-        }
-        return new OpenApiRoute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      }
-    }, false);
+    return vertx.executeBlocking(() -> new OpenApiRoute(DataText.bundled(OpenApiRoute.class, RESOURCE)), false);
   }
 
   void mount(Router router) {

@@ -77,7 +77,7 @@ final class ServerLimiter implements SharedLimit {
   /** The key of this server's limit, which every daemon on the database shares. */
   @Override
   public String key() {
-    return "rdap:" + host;
+    return SharedLimit.serverKey(host);
   }
 
   @Override
