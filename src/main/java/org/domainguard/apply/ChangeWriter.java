@@ -127,19 +127,8 @@ public final class ChangeWriter {
    * Unverifies every address on the listed domains that the rule allows, and writes one audit row
    * per change, in one statement. Re-running it changes nothing.
    */
-  static final String UNVERIFY = "WITH t AS (SELECT * FROM " + UNVERIFICATIONS.from("t") + "),\n" + """
-      changed AS (
-          UPDATE email_addresses e SET verified = false, unverify_reason = t.reason
-          FROM watched_addresses w, t
-          WHERE w.domain_id = t.domain_id AND e.id = w.email_id AND\s""" + VerifiedBefore.sql("e", "t.cutoff") + """
-
-          RETURNING e.id, e.address, e.verified_at, t.domain_id, t.reason, t.phase, t.check_id, t.sweep_id),
-      events AS (
-          INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, old_verified_at, reason, phase, check_id, sweep_id)
-          SELECT ch.id, ch.address, ch.domain_id, true, false, ch.verified_at, ch.reason, ch.phase, ch.check_id, ch.sweep_id
-          FROM changed ch
-          RETURNING domain_id, reason),
-      """ + EventOutbox.addressUnverified("changed u") + "\nSELECT domain_id, reason, count(*) AS changed FROM events GROUP BY domain_id, reason";
+  static final String UNVERIFY = "WITH t AS (SELECT * FROM " + UNVERIFICATIONS.from("t") + "),\n" + Unverification.ctes("t", null)
+      + "\nSELECT domain_id, reason, count(*) AS changed FROM events GROUP BY domain_id, reason";
 
   /** An unverification held for an operator, with how many addresses it covers. */
   private static final Unnest<Acting> HOLDS = unverificationColumns()

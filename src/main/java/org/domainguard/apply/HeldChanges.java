@@ -7,7 +7,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import org.domainguard.db.Sql;
-import org.domainguard.events.EventOutbox;
 import org.domainguard.host.HostWrite;
 import org.domainguard.metrics.Metrics;
 
@@ -25,17 +24,7 @@ public final class HeldChanges {
           UPDATE held_changes SET state = 'approved', decided_at = now(), decided_by = $2
           WHERE state = 'held' AND ($1::text IS NULL OR domain_id = (SELECT id FROM domains WHERE name = $1))
           RETURNING domain_id, check_id, sweep_id, reason, phase, cutoff),
-      changed AS (
-          UPDATE email_addresses e SET verified = false, unverify_reason = h.reason
-          FROM watched_addresses w, h
-          WHERE w.domain_id = h.domain_id AND e.id = w.email_id AND\s""" + VerifiedBefore.sql("e", "h.cutoff") + """
-
-          RETURNING e.id, e.address, e.verified_at, h.domain_id, h.reason, h.phase, h.check_id, h.sweep_id),
-      events AS (
-          INSERT INTO verification_events (email_id, address, domain_id, old_verified, new_verified, old_verified_at, reason, phase, check_id, sweep_id, actor)
-          SELECT id, address, domain_id, true, false, verified_at, reason, phase, check_id, sweep_id, $2 FROM changed
-          RETURNING reason),
-      """ + EventOutbox.addressUnverified("changed u") + """
+      """ + Unverification.ctes("h", "$2") + """
 
       SELECT (SELECT count(*) FROM h) AS holds, (SELECT count(*) FROM events) AS addresses,
              (SELECT json_object_agg(reason, n) FROM (SELECT reason, count(*) AS n FROM events GROUP BY reason) r) AS by_reason""";
