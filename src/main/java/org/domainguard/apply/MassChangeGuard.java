@@ -67,16 +67,22 @@ public final class MassChangeGuard {
       ON CONFLICT (window_key) DO UPDATE SET window_key = EXCLUDED.window_key
       RETURNING window_key, total, checked, addresses, domains, holding""";
 
+  /** A batch's checked domains in one window. */
+  private static final Unnest<Map.Entry<String, Long>> CHECKED = Unnest.<Map.Entry<String, Long>>of()
+      .column("k", TEXT, Map.Entry::getKey)
+      .column("n", BIGINT, Map.Entry::getValue);
+
   /**
-   * Adds a batch that acts on nothing to its windows' checked counts ($1 keys, $2 counts; a sweep
-   * without a window of its own counts in the hourly one, $3): an increment that needs no lock held
+   * Adds a batch that acts on nothing to its windows' checked counts (a sweep without a window of
+   * its own counts in the hourly one, the last parameter): an increment that needs no lock held
    * while the batch is written, taken as the batch's last statement.
    */
   static final String COUNT_CHECKED = """
       INSERT INTO guard_windows (window_key, checked)
       SELECT k, sum(n) FROM (
           SELECT CASE WHEN t.k = $3 OR EXISTS (SELECT 1 FROM guard_windows g WHERE g.window_key = t.k) THEN t.k ELSE $3 END AS k, t.n
-          FROM unnest($1::text[], $2::bigint[]) AS t(k, n)) c
+          FROM\s""" + CHECKED.from("t") + """
+      ) c
       GROUP BY k ORDER BY k
       ON CONFLICT (window_key) DO UPDATE SET checked = guard_windows.checked + EXCLUDED.checked""";
 
@@ -179,8 +185,7 @@ public final class MassChangeGuard {
     String hour = hourKey();
     Map<String, Long> counts = new TreeMap<>();
     batch.forEach(r -> counts.merge(r.sweepId() == null ? hour : sweepKey(r.sweepId()), 1L, Long::sum));
-    return conn.preparedQuery(COUNT_CHECKED).execute(Tuple.tuple().addValue(counts.keySet().toArray(String[]::new))
-        .addValue(counts.values().toArray(Long[]::new)).addValue(hour)).mapEmpty();
+    return conn.preparedQuery(COUNT_CHECKED).execute(CHECKED.bind(new ArrayList<>(counts.entrySet())).addValue(hour)).mapEmpty();
   }
 
   /** An operator's sweep's own window. */
