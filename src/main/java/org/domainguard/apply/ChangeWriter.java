@@ -74,12 +74,16 @@ public final class ChangeWriter {
       .time("next_check_at", r -> r.decision().nextCheckAt())
       .column("failure_count", INT, r -> r.decision().failureCount())
       .column("error", TEXT, r -> error(r.result()))
-      .column("last_seen", BIGINT, r -> r.result().seen());
+      .column("last_seen", BIGINT, r -> r.result().seen())
+      .time("cutoff", r -> r.decision().cutoff());
 
   /**
    * The result's state and next check; a re-verification during the check brings the next check
    * forward. A written result frees its domain for the next claim, in the same row update (whoever
-   * claimed it has checked that the claim was still its own).
+   * claimed it has checked that the claim was still its own). Returns, for each domain, whether
+   * its unverification cutoff is later than the domain's {@code verified_since}: only then may an
+   * address on it have been verified before the cutoff (the row is locked from here on, so the
+   * bound cannot move before the transaction ends).
    */
   static final String UPDATE_DOMAINS = """
       UPDATE domains d SET
@@ -95,7 +99,7 @@ public final class ChangeWriter {
           last_seen = t.last_seen,
           lease_owner = NULL,
           lease_expires_at = NULL
-      FROM\s""" + DOMAINS.from("t") + "\nWHERE d.id = t.id";
+      FROM\s""" + DOMAINS.from("t") + "\nWHERE d.id = t.id\nRETURNING d.id, t.cutoff > d.verified_since AS may_unverify";
 
   /** An acting record with the id its check got in the history. */
   private record Acting(MassChangeGuard.Candidate candidate, long checkId) {}
@@ -189,9 +193,8 @@ public final class ChangeWriter {
    * history, and the changes (or holds) naming their checks.
    */
   public Future<Changes> write(SqlConnection conn, List<CheckRecord> batch) {
-    return conn.preparedQuery(UPDATE_DOMAINS).execute(DOMAINS.bind(batch))
-        .compose(r -> EventOutbox.write(conn, PhaseEvents.of(batch)))
-        .compose(r -> weigh(conn, batch))
+    return conn.preparedQuery(UPDATE_DOMAINS).execute(DOMAINS.bind(batch)).map(ChangeWriter::mayUnverify)
+        .compose(mayUnverify -> EventOutbox.write(conn, PhaseEvents.of(batch)).compose(r -> weigh(conn, batch, mayUnverify)))
         .compose(split -> history(conn, batch, split).compose(checkIds -> act(conn, split, checkIds))
             .compose(changes -> guard.countChecked(conn, batch, split).map(changes)));
   }
@@ -200,12 +203,25 @@ public final class ChangeWriter {
    * Weighs what the acting records would change and splits it into what the guard allows and what
    * it holds, against the guard's windows as every daemon left them (locked until this transaction ends).
    */
-  private Future<MassChangeGuard.Split> weigh(SqlConnection conn, List<CheckRecord> batch) {
-    List<CheckRecord> acting = batch.stream().filter(r -> r.decision().unverifies()).toList();
+  private Future<MassChangeGuard.Split> weigh(SqlConnection conn, List<CheckRecord> batch, Set<Long> mayUnverify) {
+    List<CheckRecord> acting = batch.stream()
+        .filter(r -> r.decision().unverifies() && mayUnverify.contains(r.state().id()))
+        .toList();
     Future<List<MassChangeGuard.Candidate>> candidates = acting.isEmpty()
         ? Future.succeededFuture(List.of())
         : conn.preparedQuery(COUNT_CANDIDATES).execute(CANDIDATES.bind(acting)).map(rows -> candidates(acting, rows));
     return candidates.compose(weighed -> guard.split(conn, batch, weighed));
+  }
+
+  /** The domains an unverification may change something on (see {@link #UPDATE_DOMAINS}). */
+  private static Set<Long> mayUnverify(RowSet<Row> updated) {
+    Set<Long> ids = new HashSet<>();
+    updated.forEach(row -> {
+      if (Boolean.TRUE.equals(row.getBoolean("may_unverify"))) {
+        ids.add(row.getLong("id"));
+      }
+    });
+    return ids;
   }
 
   /**

@@ -221,6 +221,65 @@ class ReregistrationTest {
     assertEquals(daysAgo(20), held.getOffsetDateTime("cutoff").toInstant());
   }
 
+  /** Domains whose verified_since is later than one of their verified addresses' verification: must be none. */
+  private long boundsTooHigh() {
+    return one("""
+        SELECT count(*) FROM domains d
+        WHERE d.verified_since > (SELECT min(COALESCE(e.verified_at, '-infinity'))
+                                  FROM watched_addresses w JOIN email_addresses e ON e.id = w.email_id
+                                  WHERE w.domain_id = d.id AND e.verified)""").getLong(0);
+  }
+
+  private Instant verifiedSince(String domain) {
+    return one("SELECT verified_since FROM domains WHERE name = '" + domain + "'").getOffsetDateTime(0).toInstant();
+  }
+
+  @Test
+  void anAddressFoundAfterAnEarlierCheckIsStillCaughtByTheNextRegistrationDate(Vertx vertx) {
+    addresses(vertx, "new", 5);
+    check(rdap(record(Phase.ACTIVE, daysAgo(400), null)));
+    assertEquals(List.of("new@re.com"), verified());
+
+    // Linked after the check, verified long before it: the domain's bound moves down with it.
+    TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified, verified_at) VALUES ('u', 'old@re.com', true, '"
+        + daysAgo(60) + "')");
+    await(new DiscoveryService(vertx, pool, 100).discover());
+    assertEquals(daysAgo(60), verifiedSince("re.com"));
+
+    clock.advance(Duration.ofDays(1));
+    check(rdap(record(Phase.ACTIVE, daysAgo(20), null)));
+    assertEquals(List.of("new@re.com"), verified(), "registered anew after old@ was verified");
+  }
+
+  @Test
+  void aDomainsBoundFollowsEveryWayAnAddressGetsAnEarlierVerification(Vertx vertx) {
+    addresses(vertx, "a", 10, "b", 5);
+    TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified, verified_at) VALUES ('u', 'c@other.org', true, '"
+        + daysAgo(2) + "'), ('u', 'unverified@other.org', false, NULL)");
+    await(new DiscoveryService(vertx, pool, 100).discover());
+    assertEquals(daysAgo(10), verifiedSince("re.com"), "the earliest verification when found");
+    assertEquals(daysAgo(2), verifiedSince("other.org"), "an unverified address brings nothing");
+
+    TestDatabase.jdbc(target, "UPDATE email_addresses SET verified_at = '" + daysAgo(30) + "' WHERE address = 'b@re.com'");
+    assertEquals(daysAgo(30), verifiedSince("re.com"), "the host moving a verification earlier");
+    assertEquals(0L, boundsTooHigh());
+
+    TestDatabase.jdbc(target, "UPDATE watched_addresses SET domain_id = (SELECT id FROM domains WHERE name = 'other.org') "
+        + "WHERE email_id = (SELECT id FROM email_addresses WHERE address = 'a@re.com')");
+    assertEquals(daysAgo(10), verifiedSince("other.org"), "an address moved to another domain brings its verification");
+    assertEquals(0L, boundsTooHigh());
+
+    TestDatabase.jdbc(target, "UPDATE email_addresses SET verified_at = '" + daysAgo(90) + "' WHERE address = 'unverified@other.org'");
+    assertEquals(daysAgo(10), verifiedSince("other.org"), "an unverified address's time counts for nothing");
+    TestDatabase.jdbc(target, "SET domainguard.restoring = 'on'; UPDATE email_addresses SET verified = true WHERE address = 'unverified@other.org'");
+    assertEquals(daysAgo(90), verifiedSince("other.org"), "a verification restored with its earlier time");
+
+    TestDatabase.jdbc(target, "UPDATE email_addresses SET verified_at = NULL WHERE address = 'c@other.org'");
+    assertEquals(true, one("SELECT verified_since = '-infinity' FROM domains WHERE name = 'other.org'").getBoolean(0),
+        "an unknown verification time is before everything");
+    assertEquals(0L, boundsTooHigh());
+  }
+
   @Test
   void eachCheckKeepsTheRegistryEvidenceAndOtherProvidersLeaveItNull(Vertx vertx) {
     addresses(vertx, "new", 1);

@@ -15,6 +15,7 @@ import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.Set;
 import org.domainguard.testing.TestDatabase;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -86,5 +87,27 @@ class SchemaTest {
     Row queued = one("SELECT count(*), bool_or(reverified) FROM address_changes");
     assertEquals(1L, queued.getLong(0));
     assertFalse(queued.getBoolean(1));
+  }
+
+  @Test
+  void upgradingGivesExistingDomainsTheirEarliestVerificationAsTheirBound(Vertx vertx) {
+    DbTarget old = TestDatabase.emptySchema();
+    Flyway.configure().dataSource(old.jdbcUrl(), old.user(), old.password()).schemas(old.schema()).defaultSchema(old.schema())
+        .createSchemas(true).locations("classpath:db/migration").target("11").load().migrate();
+    TestDatabase.jdbc(old, """
+        INSERT INTO email_addresses (id, address, verified, verified_at) VALUES
+            (1, 'a@one.com', true, '2020-01-01Z'), (2, 'b@one.com', true, '2024-01-01Z'), (3, 'c@one.com', false, '2001-01-01Z'),
+            (4, 'd@none.com', false, '2019-01-01Z');
+        INSERT INTO domains (id, name) VALUES (1, 'one.com'), (2, 'none.com');
+        INSERT INTO watched_addresses (email_id, normalized, domain_id) VALUES
+            (1, 'a@one.com', 1), (2, 'b@one.com', 1), (3, 'c@one.com', 1), (4, 'd@none.com', 2)""");
+
+    assertEquals(1, Migrations.migrate(old));
+    Pool upgraded = TestDatabase.pool(vertx, old);
+    Row bounds = await(upgraded.query("""
+        SELECT (SELECT verified_since FROM domains WHERE name = 'one.com') = '2020-01-01Z',
+               (SELECT verified_since FROM domains WHERE name = 'none.com') = 'infinity'""").execute()).iterator().next();
+    assertTrue(bounds.getBoolean(0), "the earliest verified address; an unverified one counts for nothing");
+    assertTrue(bounds.getBoolean(1), "no verified address: nothing to unverify");
   }
 }
