@@ -8,6 +8,9 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -251,16 +254,21 @@ class ReregistrationTest {
     assertEquals(List.of("new@re.com"), verified(), "registered anew after old@ was verified");
   }
 
+  private void discover(Vertx vertx) {
+    await(new DiscoveryService(vertx, pool, 100).discover());
+  }
+
   @Test
   void aDomainsBoundFollowsEveryWayAnAddressGetsAnEarlierVerification(Vertx vertx) {
     addresses(vertx, "a", 10, "b", 5);
     TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified, verified_at) VALUES ('u', 'c@other.org', true, '"
         + daysAgo(2) + "'), ('u', 'unverified@other.org', false, NULL)");
-    await(new DiscoveryService(vertx, pool, 100).discover());
+    discover(vertx);
     assertEquals(daysAgo(10), verifiedSince("re.com"), "the earliest verification when found");
     assertEquals(daysAgo(2), verifiedSince("other.org"), "an unverified address brings nothing");
 
     TestDatabase.jdbc(target, "UPDATE email_addresses SET verified_at = '" + daysAgo(30) + "' WHERE address = 'b@re.com'");
+    discover(vertx);
     assertEquals(daysAgo(30), verifiedSince("re.com"), "the host moving a verification earlier");
     assertEquals(0L, boundsTooHigh());
 
@@ -270,14 +278,50 @@ class ReregistrationTest {
     assertEquals(0L, boundsTooHigh());
 
     TestDatabase.jdbc(target, "UPDATE email_addresses SET verified_at = '" + daysAgo(90) + "' WHERE address = 'unverified@other.org'");
+    discover(vertx);
     assertEquals(daysAgo(10), verifiedSince("other.org"), "an unverified address's time counts for nothing");
     TestDatabase.jdbc(target, "SET domainguard.restoring = 'on'; UPDATE email_addresses SET verified = true WHERE address = 'unverified@other.org'");
+    discover(vertx);
     assertEquals(daysAgo(90), verifiedSince("other.org"), "a verification restored with its earlier time");
 
     TestDatabase.jdbc(target, "UPDATE email_addresses SET verified_at = NULL WHERE address = 'c@other.org'");
+    discover(vertx);
     assertEquals(true, one("SELECT verified_since = '-infinity' FROM domains WHERE name = 'other.org'").getBoolean(0),
         "an unknown verification time is before everything");
     assertEquals(0L, boundsTooHigh());
+  }
+
+  @Test
+  void aVerificationCommittedWhileDiscoveryLinksTheAddressIsBroughtToItsDomainByTheNextDiscovery(Vertx vertx) throws Exception {
+    addresses(vertx, "new", 5);
+    TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified) VALUES ('u', 'late@re.com', false)");
+    try (Connection host = DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
+        Statement s = host.createStatement()) {
+      host.setAutoCommit(false);
+      s.execute("SET search_path TO " + target.schema());
+      s.execute("SET domainguard.restoring = 'on'");
+      s.execute("UPDATE email_addresses SET verified = true, verified_at = '" + daysAgo(60) + "' WHERE address = 'late@re.com'");
+      discover(vertx); // links late@ as it was committed: not verified
+      host.commit();
+    }
+    assertEquals(daysAgo(5), verifiedSince("re.com"), "the link could not see the verification");
+
+    discover(vertx);
+    assertEquals(daysAgo(60), verifiedSince("re.com"), "the queued verification links the address again");
+    check(rdap(record(Phase.ACTIVE, daysAgo(20), null)));
+    assertEquals(List.of("new@re.com"), verified());
+  }
+
+  @Test
+  void aCheckWhoseCutoffIsNotAfterTheBoundLooksAtNoAddress(Vertx vertx) {
+    addresses(vertx, "old", 60);
+    // A bound later than the truth (never made by domain-guard) shows what the writer trusts it for.
+    TestDatabase.jdbc(target, "UPDATE domains SET verified_since = '" + daysAgo(10) + "'");
+    check(rdap(record(Phase.ACTIVE, daysAgo(20), null)));
+    assertEquals(List.of("old@re.com"), verified());
+
+    check(rdap(record(Phase.ACTIVE, daysAgo(5), null)));
+    assertEquals(List.of(), verified(), "a cutoff after the bound weighs the addresses");
   }
 
   @Test
