@@ -15,10 +15,7 @@ public record CheckResult(String domain, String provider, Instant startedAt, Ins
 
   /** The phase the answer says (the registry's record, or the tokens), or null for a failed check (which is not a phase). */
   public Phase classified() {
-    if (!(answer instanceof ProviderAnswer.Statuses s)) {
-      return null;
-    }
-    return s.registry() != null ? s.registry().phase() : PhaseClassifier.classify(s.tokens());
+    return answer instanceof ProviderAnswer.Statuses s ? s.phase() : null;
   }
 
   /** When the registry says the name was (re)registered, if it says: a newer date than an address's verification means a new owner may hold it. */

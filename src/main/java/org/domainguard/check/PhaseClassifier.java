@@ -1,6 +1,8 @@
 package org.domainguard.check;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -28,7 +30,16 @@ public final class PhaseClassifier {
   private PhaseClassifier() {}
 
   private static boolean registered(Set<String> tokens) {
-    return tokens.stream().anyMatch(REGISTERED::contains);
+    return anyOf(tokens, REGISTERED);
+  }
+
+  private static boolean anyOf(Set<String> tokens, Set<String> wanted) {
+    for (String token : tokens) {
+      if (wanted.contains(token)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -36,10 +47,19 @@ public final class PhaseClassifier {
    * so is any answer carrying zone, tld or suffix, whatever else it says.
    */
   public static Phase classify(List<String> tokens) {
-    Set<String> set = Set.copyOf(tokens.stream().map(String::toLowerCase).toList());
-    if (set.stream().anyMatch(NOT_REGISTRABLE::contains)) {
+    // Loops, not streams: every Fastly or Domainr answer of a sweep passes here.
+    Set<String> set = new HashSet<>();
+    for (String token : tokens) {
+      set.add(token.toLowerCase(Locale.ROOT));
+    }
+    if (anyOf(set, NOT_REGISTRABLE)) {
       return Phase.UNKNOWN;
     }
-    return TABLE.stream().filter(r -> r.when().test(set)).map(Row::phase).findFirst().orElse(Phase.UNKNOWN);
+    for (Row row : TABLE) {
+      if (row.when().test(set)) {
+        return row.phase();
+      }
+    }
+    return Phase.UNKNOWN;
   }
 }
