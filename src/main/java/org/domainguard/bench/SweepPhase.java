@@ -89,11 +89,10 @@ final class SweepPhase {
     }
 
     /**
-     * A second sweep of the same domains, right after the first: what every sweep after a
-     * population's first one costs, when most checks see what the check before them saw.
+     * The main figures of a sweep other than the measured first one, under {@code s}: the cold
+     * one before it, or the re-sweep after it, where most checks see what the check before them saw.
      */
-    void reportSteadyState(Report report, double rawCallsPerSecond, long domains, boolean seesDatabase) {
-      String s = "re-sweep (steady state)";
+    void reportBrief(Report report, String s, double rawCallsPerSecond, long domains, boolean seesDatabase) {
       double domainsPerSecond = domains / seconds;
       report.text(s, "state", "state", state);
       report.number(s, "seconds", "sweep time", seconds, 1, "s");
