@@ -28,11 +28,24 @@ public record CheckResult(String domain, String provider, Instant startedAt, Ins
    * record, or the same kind of failure) get the same one. A 64-bit FNV-1a hash of that text.
    */
   public long seen() {
-    String text = answer instanceof ProviderAnswer.Statuses s ? classified() + "|" + s.raw() + "|" + s.registry() : outcome().label();
+    String text = answer instanceof ProviderAnswer.Statuses s ? classified() + "|" + s.raw() + "|" + seen(s.registry()) : outcome().label();
     long hash = 0xcbf29ce484222325L;
     for (int i = 0; i < text.length(); i++) {
       hash = (hash ^ text.charAt(i)) * 0x100000001b3L;
     }
     return hash;
+  }
+
+  /** The registry record as text for {@link #seen}: dates as epoch seconds and nanos, cheaper than ISO text. */
+  private static String seen(RegistryRecord r) {
+    if (r == null) {
+      return "";
+    }
+    return r.server() + "|" + r.httpStatus() + "|" + r.phase() + "|" + seen(r.registeredAt()) + "|" + seen(r.expiresAt()) + "|"
+        + seen(r.transferredAt()) + "|" + seen(r.lastChangedAt()) + "|" + r.notices();
+  }
+
+  private static String seen(Instant t) {
+    return t == null ? "-" : t.getEpochSecond() + "." + t.getNano();
   }
 }

@@ -26,6 +26,10 @@ final class RdapDates {
     if (text == null) {
       return null;
     }
+    Instant plain = plainUtc(text);
+    if (plain != null) {
+      return plain;
+    }
     Matcher m = DATE.matcher(text.trim());
     if (!m.matches()) {
       return null;
@@ -42,6 +46,51 @@ final class RdapDates {
     } catch (DateTimeException | NumberFormatException e) {
       return null;
     }
+  }
+
+  /**
+   * The form nearly every server sends, {@code 2024-05-06T07:08:09Z} with or without a fraction,
+   * read without the regex; null for anything else (the general reader decides).
+   */
+  private static Instant plainUtc(String text) {
+    int n = text.length();
+    if (n < 20 || n > 30 || text.charAt(n - 1) != 'Z' || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
+        || text.charAt(13) != ':' || text.charAt(16) != ':' || !digits(text, 0, 4) || !digits(text, 5, 7) || !digits(text, 8, 10)
+        || !digits(text, 11, 13) || !digits(text, 14, 16) || !digits(text, 17, 19)) {
+      return null;
+    }
+    int nanos = 0;
+    if (n > 20) {
+      if (text.charAt(19) != '.' || n - 21 > 9 || n - 21 < 1 || !digits(text, 20, n - 1)) {
+        return null;
+      }
+      nanos = Integer.parseInt((text.substring(20, n - 1) + "00000000").substring(0, 9));
+    }
+    int second = number(text, 17, 19);
+    try {
+      return LocalDateTime.of(number(text, 0, 4), number(text, 5, 7), number(text, 8, 10), number(text, 11, 13), number(text, 14, 16),
+          second == 60 ? 59 : second, nanos).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeException e) {
+      return null;
+    }
+  }
+
+  private static boolean digits(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int number(String text, int from, int to) {
+    int value = 0;
+    for (int i = from; i < to; i++) {
+      value = value * 10 + (text.charAt(i) - '0');
+    }
+    return value;
   }
 
   private static ZoneOffset offset(String zone) {

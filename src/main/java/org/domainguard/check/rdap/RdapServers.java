@@ -136,7 +136,23 @@ public final class RdapServers {
     return null;
   }
 
+  /** Each base's host, parsed once: the lists name a few hundred bases, and every check asks. */
+  private static final Map<String, String> HOSTS = new ConcurrentHashMap<>();
+  /** Far more bases than the lists hold; past it (a bootstrap changing every base at each refresh) hosts are parsed each time. */
+  private static final int MAX_HOSTS_KEPT = 10_000;
+
   static String host(String base) {
+    String host = HOSTS.get(base);
+    if (host == null) {
+      host = parseHost(base);
+      if (HOSTS.size() < MAX_HOSTS_KEPT) {
+        HOSTS.put(base, host);
+      }
+    }
+    return host;
+  }
+
+  private static String parseHost(String base) {
     URI uri = URI.create(base);
     String host = uri.getHost().toLowerCase(Locale.ROOT);
     return uri.getPort() < 0 ? host : host + ":" + uri.getPort();

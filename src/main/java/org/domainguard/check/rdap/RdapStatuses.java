@@ -22,6 +22,9 @@ final class RdapStatuses {
     if (status == null) {
       return null;
     }
+    if (alreadyNormal(status)) {
+      return status;
+    }
     String s = TRAILING_URL.matcher(status).replaceFirst("");
     s = CAMEL.matcher(s).replaceAll(" ");
     s = SEPARATORS.matcher(s.trim()).replaceAll(" ").toLowerCase(Locale.ROOT);
@@ -29,5 +32,21 @@ final class RdapStatuses {
       return null;
     }
     return s;
+  }
+
+  /** Lower-case words separated by single spaces, as most servers send them: nothing to rewrite (and no regex to run). */
+  private static boolean alreadyNormal(String status) {
+    int n = status.length();
+    if (n == 0 || n > MAX_LENGTH || status.charAt(0) == ' ' || status.charAt(n - 1) == ' ') {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = status.charAt(i);
+      boolean letter = c >= 'a' && c <= 'z';
+      if (!letter && !(c == ' ' && status.charAt(i - 1) != ' ')) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -171,5 +171,19 @@ class RdapAnswersTest {
     assertNull(RdapDates.parse("2003-13-40T01:55:12Z"));
     assertNull(RdapDates.parse("soon"));
     assertNull(RdapDates.parse(""));
+    assertEquals(Instant.parse("2016-12-31T23:59:59Z"), RdapDates.parse("2016-12-31T23:59:60Z"), "a leap second");
+    assertEquals(Instant.parse("2003-10-10T01:55:12.123456789Z"), RdapDates.parse("2003-10-10T01:55:12.1234567891234Z"));
+    assertEquals(Instant.parse("2003-10-10T01:55:12Z"), RdapDates.parse(" 2003-10-10T01:55:12Z "));
+    assertNull(RdapDates.parse("2003-10-10T24:00:00Z"));
+    assertNull(RdapDates.parse("2003-10-10T01:55:12.Z"));
+  }
+
+  @Test
+  void statusesAlreadyInTheirSpellingAreKeptAndOthersRewritten() {
+    assertEquals("client transfer prohibited", RdapStatuses.normalise("client transfer prohibited"));
+    assertEquals("client hold", RdapStatuses.normalise("client  hold"));
+    assertEquals("active", RdapStatuses.normalise(" active"));
+    assertEquals("inactive", RdapStatuses.normalise("inactive https://icann.org/epp#inactive"));
+    assertNull(RdapStatuses.normalise(""));
   }
 }
