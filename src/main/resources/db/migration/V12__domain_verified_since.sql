@@ -9,8 +9,9 @@
 -- verification later (verified again, restored by a revert, or its verified_at moved earlier) is
 -- queued for discovery, which links it again, within one discovery interval, so a change racing a
 -- link is never lost: whichever commits last, the queue brings it round once more. Until then a
--- check may pass over that address, as it would over one not yet discovered; a re-verified
--- address's domain is checked afresh once discovery has taken it.
+-- check may pass over that address, as it would over one not yet discovered, and the next check
+-- decides again; a re-verified address's domain is checked afresh once discovery has taken it.
+-- The end of a lapse, decided only once, is always weighed (apply/ChangeWriter).
 LOCK TABLE email_addresses, watched_addresses IN SHARE ROW EXCLUSIVE MODE;
 
 ALTER TABLE domains ADD COLUMN verified_since timestamptz NOT NULL DEFAULT 'infinity';
@@ -22,8 +23,10 @@ FROM (SELECT w.domain_id, min(COALESCE(e.verified_at, '-infinity')) AS since
       GROUP BY w.domain_id) b
 WHERE d.id = b.domain_id;
 
--- Rows are locked in id order first, as a sweep's writer locks them, so the two never deadlock;
--- only domains whose bound moves are written.
+-- Only domains whose bound moves are locked and written (new domains, earlier verifications), in
+-- id order as a sweep's writer locks its batch. Discovery locks domains in other statements of its
+-- chunk too (unparking, re-verified domains made due), so a deadlock with a writer is rare but
+-- possible; PostgreSQL then ends one of the two and its work is retried.
 CREATE FUNCTION watched_addresses_lower_verified_since() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     WITH linked AS (

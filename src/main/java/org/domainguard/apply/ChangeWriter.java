@@ -202,10 +202,14 @@ public final class ChangeWriter {
   /**
    * Weighs what the acting records would change and splits it into what the guard allows and what
    * it holds, against the guard's windows as every daemon left them (locked until this transaction ends).
+   * A domain whose cutoff is not after its {@code verified_since} is passed over, unless its
+   * cutoff will not come again: the end of a lapse (phase REREGISTERED) is decided once, while a
+   * lapsed phase or a registration date is decided anew at the next check, by which time discovery
+   * has brought any earlier verification to the bound.
    */
   private Future<MassChangeGuard.Split> weigh(SqlConnection conn, List<CheckRecord> batch, Set<Long> mayUnverify) {
     List<CheckRecord> acting = batch.stream()
-        .filter(r -> r.decision().unverifies() && mayUnverify.contains(r.state().id()))
+        .filter(r -> r.decision().unverifies() && (r.decision().phase() == Phase.REREGISTERED || mayUnverify.contains(r.state().id())))
         .toList();
     Future<List<MassChangeGuard.Candidate>> candidates = acting.isEmpty()
         ? Future.succeededFuture(List.of())

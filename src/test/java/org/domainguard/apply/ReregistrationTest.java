@@ -313,6 +313,19 @@ class ReregistrationTest {
   }
 
   @Test
+  void theEndOfALapseIsWeighedEvenBeforeDiscoveryBringsAnEarlierVerificationToTheBound(Vertx vertx) {
+    addresses(vertx, "host", 5);
+    TestDatabase.jdbc(target, "UPDATE domains SET phase = 'RELEASED', lapse_phase = 'RELEASED', lapse_seen_at = '" + daysAgo(30) + "'");
+    // The host dates the verification back (an import); discovery has not run since.
+    TestDatabase.jdbc(target, "UPDATE email_addresses SET verified_at = '" + daysAgo(60) + "'");
+    assertEquals(daysAgo(5), verifiedSince("re.com"));
+
+    Decision d = check(fastly("active"));
+    assertEquals(Phase.REREGISTERED, d.phase(), "the lapse ends with this check, once");
+    assertEquals(List.of(), verified(), "verified before the lapse was seen: the old registrant's");
+  }
+
+  @Test
   void aCheckWhoseCutoffIsNotAfterTheBoundLooksAtNoAddress(Vertx vertx) {
     addresses(vertx, "old", 60);
     // A bound later than the truth (never made by domain-guard) shows what the writer trusts it for.
