@@ -33,16 +33,16 @@ public final class DataText {
   }
 
   /**
-   * The text at {@code url}; a failed future (an {@link IOException} naming the problem, the URL's
+   * The text at {@code url}, asked for as {@code accept} (over HTTP); a failed future (an {@link IOException} naming the problem, the URL's
    * credentials masked) for an unreadable file, a status other than 200, or more than {@code maxBytes}.
    */
-  public static Future<String> read(Vertx vertx, WebClient client, String url, int maxBytes, Duration timeout) {
+  public static Future<String> read(Vertx vertx, WebClient client, String url, String accept, int maxBytes, Duration timeout) {
     Future<Buffer> body;
     try {
       URI uri = new URI(url);
       body = "file".equals(uri.getScheme())
           ? vertx.fileSystem().readFile(Path.of(uri).toString())
-          : client.getAbs(url).timeout(timeout.toMillis()).send().compose(r -> r.statusCode() == 200
+          : client.getAbs(url).putHeader("Accept", accept).timeout(timeout.toMillis()).send().compose(r -> r.statusCode() == 200
               ? Future.succeededFuture(r.body() == null ? Buffer.buffer() : r.body())
               : Future.failedFuture(new IOException("HTTP " + r.statusCode() + " from " + Urls.redact(url))));
     } catch (Exception e) {

@@ -86,8 +86,8 @@ public final class Sql {
       WITH due AS (
           SELECT id FROM domains
           WHERE next_check_at <= $1
-            AND (lease_expires_at IS NULL OR lease_expires_at < $2
-                 OR EXISTS (SELECT 1 FROM fleet_daemons f WHERE f.owner = lease_owner AND f.alive_until < $2))
+            AND\s""" + leaseFree("domains", "$2") + """
+
             AND (COALESCE(last_checked_at, '-infinity'), next_check_at, id)
                 > (COALESCE($6::timestamptz, '-infinity'), COALESCE($7::timestamptz, '-infinity'), $8)
           ORDER BY COALESCE(last_checked_at, '-infinity'), next_check_at, id
@@ -101,9 +101,18 @@ public final class Sql {
   public static final String CLAIM_ONE = """
       UPDATE domains d SET lease_owner = $2, lease_expires_at = $4
       WHERE d.name = $1
-        AND (d.lease_expires_at IS NULL OR d.lease_expires_at < $3
-             OR EXISTS (SELECT 1 FROM fleet_daemons f WHERE f.owner = d.lease_owner AND f.alive_until < $3))
+        AND\s""" + leaseFree("d", "$3") + """
+
       RETURNING\s""" + DOMAIN_STATE;
+
+  /**
+   * Whether the domain row {@code row} may be leased at {@code now}: no lease, an expired one, or
+   * one held by a daemon the fleet counts dead (taken over without waiting for the lease's end).
+   */
+  private static String leaseFree(String row, String now) {
+    return "(" + row + ".lease_expires_at IS NULL OR " + row + ".lease_expires_at < " + now
+        + " OR EXISTS (SELECT 1 FROM fleet_daemons f WHERE f.owner = " + row + ".lease_owner AND f.alive_until < " + now + "))";
+  }
 
   public static final String DOMAIN_EXISTS = "SELECT 1 FROM domains WHERE name = $1";
 
@@ -163,17 +172,17 @@ public final class Sql {
       UPDATE sweeps SET state = $2, finished_at = $3, error = $4 WHERE id = $1 AND state = 'running'""";
 
   /**
-   * Records a sweep's end ($5: completed, or cancelled by a daemon leaving) once no other live
+   * Records a sweep's end ($4: completed, or cancelled by a daemon leaving) once no other live
    * daemon still holds a domain it leased for it: the last of the daemons taking part to finish
    * its part records the end. Leases of dead daemons do not count (they are taken over).
-   * $3: this daemon; $4: now.
+   * $2: now; $3: this daemon.
    */
   public static final String FINISH_SWEEP_LAST = """
-      UPDATE sweeps SET state = $5, finished_at = $2
+      UPDATE sweeps SET state = $4, finished_at = $2
       WHERE id = $1 AND state = 'running'
         AND NOT EXISTS (
             SELECT 1 FROM domains d JOIN fleet_daemons f ON f.owner = d.lease_owner
-            WHERE d.lease_owner <> $3 AND d.lease_expires_at > $4 AND f.alive_until > $4
+            WHERE d.lease_owner <> $3 AND d.lease_expires_at > $2 AND f.alive_until > $2
               AND d.next_check_at <= sweeps.started_at)""";
 
   /**

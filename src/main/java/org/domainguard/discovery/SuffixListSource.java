@@ -47,7 +47,7 @@ public final class SuffixListSource {
     if (!fetchable()) {
       return Future.failedFuture(new IllegalStateException("the bundled list is not fetched"));
     }
-    return DataText.read(vertx, client(), location, MAX_BYTES, TIMEOUT)
+    return DataText.read(vertx, client(), location, "text/plain", MAX_BYTES, TIMEOUT)
         .compose(text -> vertx.executeBlocking(() -> new Fetched(PublicSuffixList.parse(text, clock.instant()), text), false));
   }
 

@@ -1,9 +1,10 @@
 package org.domainguard.events;
 
+import static org.domainguard.db.Unnest.Type.TEXT;
+
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -12,6 +13,7 @@ import java.util.Map;
 import org.domainguard.config.AppConfig;
 import org.domainguard.config.Tokens;
 import org.domainguard.config.Urls;
+import org.domainguard.db.Unnest;
 
 /**
  * Registers the configured webhooks in {@code webhook_endpoints}, identified by the SHA-256 of their
@@ -23,8 +25,15 @@ import org.domainguard.config.Urls;
  * retired for good by setting {@code active = false} on its row (see the README).
  */
 final class Endpoints {
-  static final String SYNC = """
-      WITH cfg AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS c(url_sha256, url, events))
+  /** A configured webhook as registered: the digest that identifies it, the origin shown, its event types (null: all). */
+  private record Registration(String digest, String shown, String events) {}
+
+  private static final Unnest<Registration> REGISTRATIONS = Unnest.<Registration>of()
+      .column("url_sha256", TEXT, Registration::digest)
+      .column("url", TEXT, Registration::shown)
+      .column("events", TEXT, Registration::events);
+
+  static final String SYNC = "WITH cfg AS (SELECT * FROM " + REGISTRATIONS.from("c") + ")\n" + """
       INSERT INTO webhook_endpoints (url_sha256, url, events, active, updated_at)
       SELECT url_sha256, url, string_to_array(events, ','), true, now() FROM cfg
       ON CONFLICT (url_sha256) DO UPDATE SET url = EXCLUDED.url, events = EXCLUDED.events, active = true, updated_at = now()
@@ -34,20 +43,14 @@ final class Endpoints {
 
   /** Registers {@code hooks}; completes with each configured endpoint by its row id. */
   static Future<Map<Long, Endpoint>> sync(Pool pool, List<AppConfig.Webhook> hooks) {
-    List<String> digests = new ArrayList<>();
-    List<String> shown = new ArrayList<>();
-    List<String> events = new ArrayList<>();
+    List<Registration> registrations = new ArrayList<>();
     Map<String, AppConfig.Webhook> byDigest = new HashMap<>();
     for (AppConfig.Webhook hook : hooks) {
       String digest = HexFormat.of().formatHex(Tokens.sha256(Urls.redact(hook.url())));
-      digests.add(digest);
-      shown.add(Urls.origin(hook.url()));
-      events.add(hook.events() == null ? null : String.join(",", hook.events()));
+      registrations.add(new Registration(digest, Urls.origin(hook.url()), hook.events() == null ? null : String.join(",", hook.events())));
       byDigest.put(digest, hook);
     }
-    Tuple params = Tuple.tuple().addValue(digests.toArray(String[]::new)).addValue(shown.toArray(String[]::new))
-        .addValue(events.toArray(String[]::new));
-    return pool.preparedQuery(SYNC).execute(params).map(rows -> {
+    return pool.preparedQuery(SYNC).execute(REGISTRATIONS.bind(registrations)).map(rows -> {
       Map<Long, Endpoint> byId = new HashMap<>();
       for (Row r : rows) {
         byId.put(r.getLong("id"), Endpoint.of(r.getLong("id"), byDigest.get(r.getString("url_sha256"))));

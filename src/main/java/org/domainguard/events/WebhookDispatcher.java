@@ -201,7 +201,7 @@ public final class WebhookDispatcher {
       List<Claimed> claimed = new ArrayList<>(rows.size());
       for (Row r : rows) {
         claimed.add(new Claimed(r.getLong("id"), endpoints.get(r.getLong("endpoint_id")), r.getInteger("attempts"),
-            r.getOffsetDateTime("since").toInstant(), r.getString("webhook_id"), body(r)));
+            Timestamps.instant(r.getOffsetDateTime("since")), r.getString("webhook_id"), body(r)));
       }
       return claimed;
     });
@@ -211,7 +211,7 @@ public final class WebhookDispatcher {
   private static String body(Row r) {
     return new JsonObject()
         .put("type", r.getString("type"))
-        .put("timestamp", r.getOffsetDateTime("created_at").toInstant().toString())
+        .put("timestamp", Timestamps.iso(r.getOffsetDateTime("created_at")))
         .put("data", new JsonObject(r.getString("data")))
         .encode();
   }

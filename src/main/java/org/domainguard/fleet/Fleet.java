@@ -135,10 +135,6 @@ public final class Fleet implements LimitShares {
     this.startedAt = clock.instant();
   }
 
-  public String owner() {
-    return owner;
-  }
-
   /** Joins the fleet (first heartbeat, first shares) and renews every heartbeat, on the caller's event loop. */
   public Future<Void> start() {
     context = vertx.getOrCreateContext();
@@ -290,7 +286,7 @@ public final class Fleet implements LimitShares {
         })
         .compose(next -> conn.preparedQuery(PAUSES_IN_FORCE).execute(keysAtNow).map(rows -> {
           Map<String, Instant> inForce = new HashMap<>();
-          rows.forEach(row -> inForce.put(row.getString("limit_key"), row.getOffsetDateTime("until").toInstant()));
+          rows.forEach(row -> inForce.put(row.getString("limit_key"), Timestamps.instant(row.getOffsetDateTime("until"))));
           return new Renewed(next, inForce);
         }));
   }
@@ -307,6 +303,6 @@ public final class Fleet implements LimitShares {
 
   private static Grant grant(Row row) {
     return new Grant(row.getDouble("rate"), row.getDouble("burst"), row.getDouble("held_rate"), row.getDouble("held_burst"),
-        row.getOffsetDateTime("held_until").toInstant(), row.getOffsetDateTime("expires_at").toInstant());
+        Timestamps.instant(row.getOffsetDateTime("held_until")), Timestamps.instant(row.getOffsetDateTime("expires_at")));
   }
 }

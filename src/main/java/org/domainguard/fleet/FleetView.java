@@ -44,8 +44,8 @@ public final class FleetView {
             .put("owner", r.getString("owner"))
             .put("self", r.getString("owner").equals(self))
             .put("alive", isAlive)
-            .put("startedAt", r.getOffsetDateTime("started_at").toInstant().toString())
-            .put("lastHeartbeatAt", r.getOffsetDateTime("heartbeat_at").toInstant().toString())
+            .put("startedAt", Timestamps.iso(r.getOffsetDateTime("started_at")))
+            .put("lastHeartbeatAt", Timestamps.iso(r.getOffsetDateTime("heartbeat_at")))
             .put("leases", r.getLong("leases"))
             .put("shares", r.getValue("shares")));
       }

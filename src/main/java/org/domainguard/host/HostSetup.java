@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.domainguard.config.AppConfig;
@@ -144,8 +145,10 @@ public final class HostSetup {
           + role + " lacks: GRANT TRIGGER ON " + table + " TO " + role + " (or use capture: poll, which needs SELECT only)");
     }
     if (host.write() == AppConfig.Write.DIRECT) {
-      String columns = host.columns().verified() + (host.columns().reason() == null ? "" : ", " + host.columns().reason());
-      for (String column : columns.split(", ")) {
+      List<String> written = host.columns().reason() == null
+          ? List.of(host.columns().verified()) : List.of(host.columns().verified(), host.columns().reason());
+      String columns = String.join(", ", written);
+      for (String column : written) {
         if (!privileged(c, "SELECT has_column_privilege(?, ?, 'UPDATE')", host.sqlName(), column)) {
           throw new ConfigException("host.write", "direct needs the UPDATE privilege on " + table + " (" + columns + "), which domain-guard's role "
               + role + " lacks: GRANT UPDATE (" + columns + ") ON " + table + " TO " + role + " (or use write: none)");

@@ -1,5 +1,8 @@
 package org.domainguard.host;
 
+import static org.domainguard.db.Unnest.Type.BOOL;
+import static org.domainguard.db.Unnest.Type.TEXT;
+
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -7,6 +10,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import org.domainguard.db.Unnest;
 import org.domainguard.discovery.DiscoveryService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +32,11 @@ public final class HostSync implements DiscoveryService.Intake {
       WHERE id IN (SELECT id FROM host_changes ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
       RETURNING host_id, reverified""";
 
+  /** The queued ids a chunk took, each with whether it was queued as a re-verification. */
+  private static final Unnest<Row> TAKEN = Unnest.<Row>of()
+      .column("host_id", TEXT, r -> r.getString("host_id"))
+      .column("reverified", BOOL, r -> r.getBoolean("reverified"));
+
   private final Pool pool;
   private final HostPoll poll;
   private final int chunkSize;
@@ -42,7 +51,7 @@ public final class HostSync implements DiscoveryService.Intake {
   }
 
   static String syncSql(HostTable t) {
-    return "WITH ids AS (SELECT host_id, bool_or(reverified) AS reverified FROM unnest($1::text[], $2::bool[]) AS q(host_id, reverified)"
+    return "WITH ids AS (SELECT host_id, bool_or(reverified) AS reverified FROM " + TAKEN.from("q")
         + " GROUP BY host_id),\n"
         + "cur AS (\n"
         + "    SELECT ids.host_id, " + t.addressText("h") + " AS address, " + t.verifiedOrFalse("h") + " AS verified, "
@@ -94,15 +103,10 @@ public final class HostSync implements DiscoveryService.Intake {
       if (taken.size() == 0) {
         return Future.succeededFuture(0);
       }
-      List<String> ids = new ArrayList<>(taken.size());
-      List<Boolean> reverified = new ArrayList<>(taken.size());
-      taken.forEach(row -> {
-        ids.add(row.getString("host_id"));
-        reverified.add(row.getBoolean("reverified"));
-      });
-      Tuple args = Tuple.tuple().addArrayOfString(ids.toArray(String[]::new)).addArrayOfBoolean(reverified.toArray(Boolean[]::new));
-      return conn.preparedQuery(sync).execute(args).map(rows -> {
-        Row r = rows.iterator().next();
+      List<Row> rows = new ArrayList<>(taken.size());
+      taken.forEach(rows::add);
+      return conn.preparedQuery(sync).execute(TAKEN.bind(rows)).map(synced -> {
+        Row r = synced.iterator().next();
         if (r.getLong("added") + r.getLong("changed") + r.getLong("gone") > 0) {
           log.debug("host table changes copied added={} changed={} removed={}", r.getLong("added"), r.getLong("changed"), r.getLong("gone"));
         }

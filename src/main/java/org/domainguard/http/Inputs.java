@@ -19,7 +19,22 @@ final class Inputs {
   }
 
   static boolean isId(String input) {
-    return input != null && input.matches("[0-9]{1,18}") && Long.parseLong(input) != 0;
+    return isNumber(input) && Long.parseLong(input) != 0;
+  }
+
+  /** An optional {@code ?after=} paging cursor: {@code what} (a non-negative integer), 0 when absent. */
+  static long after(List<String> values, String what) {
+    if (values.isEmpty()) {
+      return 0;
+    }
+    if (values.size() > 1 || !isNumber(values.get(0))) {
+      throw ApiException.badRequest("after must be " + what + " (a non-negative integer)");
+    }
+    return Long.parseLong(values.get(0));
+  }
+
+  private static boolean isNumber(String input) {
+    return input != null && input.matches("[0-9]{1,18}");
   }
 
   /** A header's value, or null when absent; sent more than once it is ambiguous (which one counts?), a 400. */

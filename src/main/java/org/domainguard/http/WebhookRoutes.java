@@ -34,7 +34,7 @@ final class WebhookRoutes implements RouteGroup {
   /** {@code ?state=pending|failed|delivered|dead&after=<id>&limit=<n>}; {@code next} is the {@code after} of the next page. */
   private Future<JsonObject> list(RoutingContext ctx) {
     String state = state(ctx.queryParam("state"));
-    long after = after(ctx.queryParam("after"));
+    long after = Inputs.after(ctx.queryParam("after"), "a delivery id");
     int limit = Inputs.limit(ctx.queryParam("limit"), 100, 1000);
     return deliveries.list(state, after, limit).map(page -> new JsonObject()
         .put("state", state)
@@ -58,16 +58,5 @@ final class WebhookRoutes implements RouteGroup {
       throw ApiException.badRequest("state must be one of " + String.join(", ", new TreeSet<>(Deliveries.STATES)));
     }
     return values.get(0);
-  }
-
-  /** An optional {@code ?after=}: a delivery id (0 or more). */
-  private static long after(List<String> values) {
-    if (values.isEmpty()) {
-      return 0;
-    }
-    if (values.size() > 1 || !values.get(0).matches("[0-9]{1,18}")) {
-      throw ApiException.badRequest("after must be a delivery id (a non-negative integer)");
-    }
-    return Long.parseLong(values.get(0));
   }
 }

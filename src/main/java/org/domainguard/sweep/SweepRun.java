@@ -273,8 +273,6 @@ final class SweepRun {
   /** A snapshot of progress for the API and the terminal. */
   SweepProgress progress() {
     double seconds = Math.max(0.001, Duration.between(startedAt, with.clock().instant()).toMillis() / 1000.0);
-    double rate = done / seconds;
-    Long eta = rate > 0 ? (long) Math.ceil(Math.max(0, total - done) / rate) : null;
-    return new SweepProgress(total, done, failed, changed, rate, eta);
+    return new SweepProgress(total, done, failed, changed, done / seconds);
   }
 }

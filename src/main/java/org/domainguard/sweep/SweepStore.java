@@ -45,7 +45,7 @@ public final class SweepStore {
    * Says whether it was recorded here.
    */
   Future<Boolean> finishLast(long id, String state, Instant at) {
-    return pool.preparedQuery(Sql.FINISH_SWEEP_LAST).execute(Tuple.of(id, Timestamps.utc(at), owner, Timestamps.utc(at), state))
+    return pool.preparedQuery(Sql.FINISH_SWEEP_LAST).execute(Tuple.of(id, Timestamps.utc(at), owner, state))
         .map(rows -> rows.rowCount() == 1);
   }
 

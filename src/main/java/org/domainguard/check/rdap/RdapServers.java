@@ -88,7 +88,7 @@ public final class RdapServers {
   /** Fetches the configured bootstrap and, when it parses, serves it from now on; on failure the last good list stays. */
   public Future<Void> refresh() {
     String url = config.bootstrapUrl();
-    return DataText.read(vertx, client, url, MAX_BYTES, FETCH_TIMEOUT).compose(text -> vertx.executeBlocking(() -> Map.copyOf(Bootstrap.parse(text)), false)).map(parsed -> {
+    return DataText.read(vertx, client, url, "application/json", MAX_BYTES, FETCH_TIMEOUT).compose(text -> vertx.executeBlocking(() -> Map.copyOf(Bootstrap.parse(text)), false)).map(parsed -> {
       bootstrap = parsed;
       bootstrapSource = url;
       log.info("RDAP bootstrap loaded url={} tlds={}", Urls.redact(url), bootstrap.size());
