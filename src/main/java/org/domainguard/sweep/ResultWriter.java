@@ -26,16 +26,10 @@ import org.domainguard.metrics.Metrics;
  * Writes check results in batches: up to {@code batch-size} records or whatever arrived within
  * {@code max-delay}, one transaction each. The transaction locks the batch's domains still leased
  * to this daemon (a result whose lease another daemon took over writes nothing), has
- * {@link ChangeWriter} apply the results (which frees each domain), and adds the sweeps' progress.
- * Up to {@link #IN_FLIGHT} batches are written at once, so that one is sent and planned while
- * the database executes the other; a domain is never in two of them. Their shared rows (the
- * guard's windows, then the sweep's progress) are locked in the same order by every batch, so
- * they serialise without deadlock. Must be used from one event loop.
+ * {@link ChangeWriter} apply the results (which frees each domain), and adds the sweeps' progress. Batches are written one
+ * at a time, in arrival order. Must be used from one event loop.
  */
 public final class ResultWriter {
-  /** Batches written at once: with one, the writer waited on each statement's round trip with the database idle. */
-  static final int IN_FLIGHT = 2;
-
   /** A sweep's progress in one batch. */
   private record Progress(long sweepId, int done, int failed, int changed) {}
 
@@ -63,9 +57,7 @@ public final class ResultWriter {
   private final Metrics metrics;
   private final ArrayDeque<Pending> buffer = new ArrayDeque<>();
   private final List<Promise<Void>> waitingForRoom = new ArrayList<>();
-  /** The domains of the batches being written. */
-  private final Set<Long> writingDomains = new HashSet<>();
-  private int writing;
+  private boolean writing;
   private long timer = -1;
 
   public ResultWriter(Vertx vertx, Pool pool, DueSource leases, ChangeWriter changes, AppConfig.Writer config, Metrics metrics) {
@@ -88,7 +80,7 @@ public final class ResultWriter {
     buffer.add(new Pending(record, changed));
     if (buffer.size() >= batchSize) {
       writeNext();
-    } else if (timer < 0 && writing == 0) {
+    } else if (timer < 0 && !writing) {
       writeAfterDelay();
     }
     return changed.future();
@@ -96,7 +88,9 @@ public final class ResultWriter {
 
   /** Writes whatever is buffered now instead of waiting for the batch to fill (operator rechecks). */
   public void flushSoon() {
-    writeNext();
+    if (!writing) {
+      writeNext();
+    }
   }
 
   /** Completes when the buffer has room again: callers producing records wait on it (backpressure). */
@@ -118,7 +112,7 @@ public final class ResultWriter {
   }
 
   private void writeNext() {
-    if (writing >= IN_FLIGHT || buffer.isEmpty() || writingDomains.contains(buffer.peek().record().state().id())) {
+    if (writing || buffer.isEmpty()) {
       return;
     }
     if (timer >= 0) {
@@ -126,14 +120,12 @@ public final class ResultWriter {
       timer = -1;
     }
     List<Pending> batch = takeBatch();
-    writing++;
+    writing = true;
     long start = System.nanoTime();
     List<CheckRecord> records = batch.stream().map(Pending::record).toList();
-    records.forEach(r -> writingDomains.add(r.state().id()));
     pool.withTransaction(conn -> write(conn, records))
         .onComplete(ar -> {
-          writing--;
-          records.forEach(r -> writingDomains.remove(r.state().id()));
+          writing = false;
           if (ar.succeeded()) {
             metrics.batchWritten(batch.size(), System.nanoTime() - start);
             ar.result().changes().byReason().forEach(metrics::unverified);
@@ -144,7 +136,7 @@ public final class ResultWriter {
           releaseRoom();
           if (buffer.size() >= batchSize) {
             writeNext();
-          } else if (!buffer.isEmpty() && timer < 0) {
+          } else if (!buffer.isEmpty()) {
             writeAfterDelay();
           }
         });
@@ -190,18 +182,11 @@ public final class ResultWriter {
     }
   }
 
-  /**
-   * Up to batchSize records, stopping before a domain already in this batch or in one being
-   * written, so that each statement sees a domain once and a domain's results commit in order.
-   */
+  /** Up to batchSize records, stopping before a domain already in the batch so each statement sees a domain once. */
   private List<Pending> takeBatch() {
     List<Pending> batch = new ArrayList<>(Math.min(batchSize, buffer.size()));
     Set<Long> domains = new HashSet<>();
-    while (!buffer.isEmpty() && batch.size() < batchSize) {
-      long domain = buffer.peek().record().state().id();
-      if (writingDomains.contains(domain) || !domains.add(domain)) {
-        break;
-      }
+    while (!buffer.isEmpty() && batch.size() < batchSize && domains.add(buffer.peek().record().state().id())) {
       batch.add(buffer.poll());
     }
     return batch;

@@ -2,7 +2,6 @@ package org.domainguard.sweep;
 
 import static org.domainguard.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,9 +9,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Clock;
@@ -179,30 +175,5 @@ class ResultWriterTest {
     assertThrows(LeaseLostException.class, () -> await(lostWrite));
     assertEquals(1, count("SELECT count(*) FROM domain_checks"));
     assertEquals(2, count("SELECT count(*) FROM email_addresses WHERE verified AND address LIKE '%@lapsed.com'"));
-  }
-
-  @Test
-  void aBatchWaitingOnTheDatabaseDoesNotHoldUpTheNext(Vertx vertx) throws Exception {
-    ResultWriter oneByOne = new ResultWriter(vertx, pool, new DueSource(pool, OWNER, Duration.ofMinutes(5), Clock.systemUTC()),
-        new ChangeWriter(new MassChangeGuard(pool, new AppConfig.Guard(1000, 1.0), Clock.systemUTC())),
-        new AppConfig.Writer(1, Duration.ofMillis(5)), new Metrics(registry));
-    TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified, verified_at) VALUES ('u3', 'c@kept.com', true, now() - interval '2 days')");
-    await(new DiscoveryService(vertx, pool, 100).discover());
-    lease(OWNER);
-    DomainState kept = new DomainState(count("SELECT id FROM domains WHERE name = 'kept.com'"), "kept.com", Phase.ACTIVE, null, null, 0, null);
-    Instant at = Instant.now().minus(Duration.ofHours(1));
-    try (Connection other = DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
-        Statement s = other.createStatement()) {
-      other.setAutoCommit(false);
-      s.execute("SET search_path TO " + target.schema());
-      s.execute("SELECT 1 FROM domains WHERE name = 'lapsed.com' FOR UPDATE");
-      var blocked = oneByOne.submit(redemption(at));
-      assertEquals(0, await(oneByOne.submit(active(kept, at, "active"))), "the second batch commits while the first waits");
-      assertFalse(blocked.isComplete(), "the first batch still waits on the row another transaction holds");
-      other.commit();
-      assertEquals(2, await(blocked));
-    }
-    assertEquals(2, count("SELECT count(*) FROM domain_checks"));
-    assertEquals(0, count("SELECT count(*) FROM domains WHERE lease_owner IS NOT NULL"), "both writes freed their domains");
   }
 }
