@@ -6,6 +6,7 @@ import static org.domainguard.db.Unnest.Type.INT;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayDeque;
@@ -21,15 +22,30 @@ import org.domainguard.check.ProviderAnswer;
 import org.domainguard.config.AppConfig;
 import org.domainguard.db.Unnest;
 import org.domainguard.metrics.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes check results in batches: up to {@code batch-size} records or whatever arrived within
  * {@code max-delay}, one transaction each. The transaction locks the batch's domains still leased
  * to this daemon (a result whose lease another daemon took over writes nothing), has
  * {@link ChangeWriter} apply the results (which frees each domain), and adds the sweeps' progress. Batches are written one
- * at a time, in arrival order. Must be used from one event loop.
+ * at a time, in arrival order. A batch whose transaction PostgreSQL ended to break a deadlock is
+ * written again (see {@link #DEADLOCK_RETRIES}). Must be used from one event loop.
  */
 public final class ResultWriter {
+  private static final Logger log = LoggerFactory.getLogger(ResultWriter.class);
+
+  /**
+   * How many times a batch is written again after a deadlock. Discovery locks domains in several
+   * statements of one transaction, so it cannot lock them all in the id order the writer uses;
+   * PostgreSQL then ends one of the two, and a batch it ended changed nothing and still holds its
+   * leases, so writing it again is safe (a sweep would otherwise stop on it).
+   */
+  static final int DEADLOCK_RETRIES = 3;
+
+  private static final String DEADLOCK_DETECTED = "40P01";
+
   /** A sweep's progress in one batch. */
   private record Progress(long sweepId, int done, int failed, int changed) {}
 
@@ -123,7 +139,7 @@ public final class ResultWriter {
     writing = true;
     long start = System.nanoTime();
     List<CheckRecord> records = batch.stream().map(Pending::record).toList();
-    pool.withTransaction(conn -> write(conn, records))
+    writeRetryingDeadlocks(records, 0)
         .onComplete(ar -> {
           writing = false;
           if (ar.succeeded()) {
@@ -140,6 +156,16 @@ public final class ResultWriter {
             writeAfterDelay();
           }
         });
+  }
+
+  private Future<Written> writeRetryingDeadlocks(List<CheckRecord> records, int retries) {
+    return pool.withTransaction(conn -> write(conn, records)).recover(e -> {
+      if (retries < DEADLOCK_RETRIES && e instanceof PgException pg && DEADLOCK_DETECTED.equals(pg.getSqlState())) {
+        log.warn("result batch ended by PostgreSQL to break a deadlock; writing it again records={} retry={}", records.size(), retries + 1);
+        return writeRetryingDeadlocks(records, retries + 1);
+      }
+      return Future.failedFuture(e);
+    });
   }
 
   private Future<Written> write(SqlConnection conn, List<CheckRecord> all) {

@@ -1,6 +1,7 @@
 package org.domainguard.sweep;
 
 import static org.domainguard.testing.Await.await;
+import static org.domainguard.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Clock;
@@ -175,5 +180,43 @@ class ResultWriterTest {
     assertThrows(LeaseLostException.class, () -> await(lostWrite));
     assertEquals(1, count("SELECT count(*) FROM domain_checks"));
     assertEquals(2, count("SELECT count(*) FROM email_addresses WHERE verified AND address LIKE '%@lapsed.com'"));
+  }
+
+  @Test
+  void aBatchEndedToBreakADeadlockIsWrittenAgain(Vertx vertx) throws Exception {
+    TestDatabase.jdbc(target, "INSERT INTO email_addresses(user_id, address, verified, verified_at) VALUES ('u3', 'c@kept.com', true, now() - interval '2 days')");
+    await(new DiscoveryService(vertx, pool, 100).discover());
+    lease(OWNER);
+    DomainState kept = new DomainState(count("SELECT id FROM domains WHERE name = 'kept.com'"), "kept.com", Phase.ACTIVE, null, null, 0, null);
+    Instant at = Instant.now().minus(Duration.ofHours(1));
+    try (Connection other = DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
+        Statement s = other.createStatement()) {
+      s.execute("SET search_path TO " + target.schema());
+      // The writer's side detects the deadlock first, so it is the transaction PostgreSQL ends.
+      s.execute("SET deadlock_timeout = '30s'");
+      other.setAutoCommit(false);
+      s.execute("SELECT 1 FROM domains WHERE name = 'kept.com' FOR UPDATE"); // the later id, as discovery may hold it
+      var lapsedWrite = writer.submit(redemption(at));
+      var keptWrite = writer.submit(active(kept, at, "active"));
+      until("the batch to wait for kept.com's row", () -> waitingForALock(s));
+      s.execute("SELECT 1 FROM domains WHERE name = 'lapsed.com' FOR UPDATE"); // held by the batch: a deadlock
+      other.commit();
+      assertEquals(2, await(lapsedWrite), "written again, the batch unverifies what it would have");
+      assertEquals(0, await(keptWrite));
+    }
+    assertEquals(2, count("SELECT count(*) FROM domain_checks"));
+    assertEquals(2, count("SELECT count(*) FROM verification_events"), "each change once, with its audit row");
+    assertEquals(0, count("SELECT count(*) FROM domains WHERE lease_owner IS NOT NULL"));
+  }
+
+  /** Whether another transaction waits for the one {@code s} is in. */
+  private static boolean waitingForALock(Statement s) {
+    try (ResultSet r = s.executeQuery("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'"
+        + " AND transactionid::text = pg_current_xact_id()::text")) {
+      r.next();
+      return r.getLong(1) > 0;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
