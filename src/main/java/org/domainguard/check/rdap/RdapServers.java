@@ -27,6 +27,8 @@ public final class RdapServers {
   private static final Logger log = LoggerFactory.getLogger(RdapServers.class);
   static final String BUNDLED_RESOURCE = "/rdap/dns.json";
   private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(30);
+  /** Far more bases than the lists hold; past it (a bootstrap changing every base at each refresh) hosts are parsed each time. */
+  private static final int MAX_HOSTS_KEPT = 10_000;
 
   /** Where a name's lookups go: {@code host} (with its port when given) is the server's identity for limits and metrics. */
   public record Server(String suffix, String base, String host, String source) {}
@@ -35,6 +37,8 @@ public final class RdapServers {
   private final WebClient client;
   private final AppConfig.Rdap config;
   private final Set<String> warnedPlainHttp = ConcurrentHashMap.newKeySet();
+  /** Each base's host, parsed once: the lists name a few hundred bases, and every check asks. */
+  private final Map<String, String> hosts = new ConcurrentHashMap<>();
   private volatile Map<String, String> bootstrap = Map.of();
   private volatile String bootstrapSource = "none";
   private Future<Void> bundled;
@@ -125,7 +129,7 @@ public final class RdapServers {
   }
 
   /** Longest suffix of {@code name} (its own labels less the first, longest first) listed in {@code servers}. */
-  private static Server longestMatch(String name, Map<String, String> servers, String source) {
+  private Server longestMatch(String name, Map<String, String> servers, String source) {
     for (int dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
       String suffix = name.substring(dot + 1);
       String base = servers.get(suffix);
@@ -136,17 +140,12 @@ public final class RdapServers {
     return null;
   }
 
-  /** Each base's host, parsed once: the lists name a few hundred bases, and every check asks. */
-  private static final Map<String, String> HOSTS = new ConcurrentHashMap<>();
-  /** Far more bases than the lists hold; past it (a bootstrap changing every base at each refresh) hosts are parsed each time. */
-  private static final int MAX_HOSTS_KEPT = 10_000;
-
-  static String host(String base) {
-    String host = HOSTS.get(base);
+  private String host(String base) {
+    String host = hosts.get(base);
     if (host == null) {
       host = parseHost(base);
-      if (HOSTS.size() < MAX_HOSTS_KEPT) {
-        HOSTS.put(base, host);
+      if (hosts.size() < MAX_HOSTS_KEPT) {
+        hosts.put(base, host);
       }
     }
     return host;
