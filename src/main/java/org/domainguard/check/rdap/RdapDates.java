@@ -39,10 +39,7 @@ final class RdapDates {
       int hour = m.group(4) == null ? 0 : Integer.parseInt(m.group(4));
       int minute = m.group(5) == null ? 0 : Integer.parseInt(m.group(5));
       int second = m.group(6) == null ? 0 : Integer.parseInt(m.group(6));
-      int nanos = m.group(7) == null ? 0 : Integer.parseInt((m.group(7) + "00000000").substring(0, 9));
-      LocalDateTime local = LocalDateTime.of(year, Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
-          hour, minute, second == 60 ? 59 : second, nanos);
-      return local.toInstant(offset(m.group(8)));
+      return at(year, Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), hour, minute, second, m.group(7), offset(m.group(8)));
     } catch (DateTimeException | NumberFormatException e) {
       return null;
     }
@@ -59,20 +56,21 @@ final class RdapDates {
         || !digits(text, 11, 13) || !digits(text, 14, 16) || !digits(text, 17, 19)) {
       return null;
     }
-    int nanos = 0;
-    if (n > 20) {
-      if (text.charAt(19) != '.' || n - 21 > 9 || n - 21 < 1 || !digits(text, 20, n - 1)) {
-        return null;
-      }
-      nanos = Integer.parseInt((text.substring(20, n - 1) + "00000000").substring(0, 9));
+    if (n > 20 && (text.charAt(19) != '.' || n - 21 > 9 || n - 21 < 1 || !digits(text, 20, n - 1))) {
+      return null;
     }
-    int second = number(text, 17, 19);
     try {
-      return LocalDateTime.of(number(text, 0, 4), number(text, 5, 7), number(text, 8, 10), number(text, 11, 13), number(text, 14, 16),
-          second == 60 ? 59 : second, nanos).toInstant(ZoneOffset.UTC);
+      return at(number(text, 0, 4), number(text, 5, 7), number(text, 8, 10), number(text, 11, 13), number(text, 14, 16),
+          number(text, 17, 19), n > 20 ? text.substring(20, n - 1) : null, ZoneOffset.UTC);
     } catch (DateTimeException e) {
       return null;
     }
+  }
+
+  /** The instant of a date read by either reader: a leap second is read as the second before it; {@code fraction}'s digits (null: none) are its nanos. */
+  private static Instant at(int year, int month, int day, int hour, int minute, int second, String fraction, ZoneOffset offset) {
+    int nanos = fraction == null ? 0 : Integer.parseInt((fraction + "00000000").substring(0, 9));
+    return LocalDateTime.of(year, month, day, hour, minute, second == 60 ? 59 : second, nanos).toInstant(offset);
   }
 
   private static boolean digits(String text, int from, int to) {
